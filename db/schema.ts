@@ -1,0 +1,367 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  date,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/*
+ * Money is stored as integer nano-euros (1 € = 1e9): every reference price per
+ * token, minute, character or image is a whole number in that unit, so every
+ * price × quantity is exact.
+ */
+const nanos = (name: string) => bigint(name, { mode: "bigint" });
+const created = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const roleEnum = pgEnum("role", ["admin", "member", "finance"]);
+export const engineEnum = pgEnum("engine", ["openai", "ollama", "embedded"]);
+export const keyKindEnum = pgEnum("key_kind", ["api", "console"]);
+export const ledgerKindEnum = pgEnum("ledger_kind", ["credit", "adjustment", "usage"]);
+export const priceUnitEnum = pgEnum("price_unit", [
+  "input_token",
+  "output_token",
+  "reasoning_token",
+  "rerank_token",
+  "batch_input_token",
+  "batch_output_token",
+  "audio_minute",
+  "speech_character",
+  "image",
+]);
+
+export const tiers = pgTable("tiers", {
+  id: serial("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  /** Credit an account must have bought to activate the tier; null for post-paid tiers. */
+  purchaseCreditNanos: nanos("purchase_credit_nanos"),
+  /** Month-to-date spend cap; null means no cap. */
+  monthlyLimitNanos: nanos("monthly_limit_nanos"),
+  /** Output-token capacity; null means unlimited (high priority). */
+  outputTokensPerHour: bigint("output_tokens_per_hour", { mode: "number" }),
+  outputTokensPerDay: bigint("output_tokens_per_day", { mode: "number" }),
+  requestsPerMinute: integer("requests_per_minute").notNull().default(1000),
+  postpaid: boolean("postpaid").notNull().default(false),
+  highPriority: boolean("high_priority").notNull().default(false),
+  builtin: boolean("builtin").notNull().default(false),
+  createdAt: created(),
+});
+export type Tier = typeof tiers.$inferSelect;
+
+export const accounts = pgTable("accounts", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  tierId: integer("tier_id")
+    .notNull()
+    .references(() => tiers.id),
+  /** A lower monthly cap the account sets for itself. */
+  monthlyBudgetNanos: nanos("monthly_budget_nanos"),
+  createdAt: created(),
+});
+export type Account = typeof accounts.$inferSelect;
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull().default(""),
+    passwordHash: text("password_hash").notNull(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    role: roleEnum("role").notNull().default("member"),
+    superadmin: boolean("superadmin").notNull().default(false),
+    createdAt: created(),
+  },
+  (t) => [uniqueIndex("users_email_idx").on(sql`lower(${t.email})`), index("users_account_idx").on(t.accountId)],
+);
+export type User = typeof users.$inferSelect;
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    kind: keyKindEnum("kind").notNull().default("api"),
+    /** The first characters of the secret, shown in lists so a person can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    /** SHA-256 of the secret, hex. The secret itself is never stored. */
+    hash: text("hash").notNull().unique(),
+    /** Null: every model the account may use. */
+    allowedModels: text("allowed_models").array(),
+    monthlyBudgetNanos: nanos("monthly_budget_nanos"),
+    outputTokensPerHour: bigint("output_tokens_per_hour", { mode: "number" }),
+    outputTokensPerDay: bigint("output_tokens_per_day", { mode: "number" }),
+    createdAt: created(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [index("api_keys_account_idx").on(t.accountId), index("api_keys_user_idx").on(t.userId)],
+);
+export type ApiKey = typeof apiKeys.$inferSelect;
+
+export const backends = pgTable("backends", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  engine: engineEnum("engine").notNull(),
+  /** Root of the engine's API, e.g. http://gpu1:8000/v1 for vLLM or http://gpu2:11434 for Ollama. */
+  baseUrl: text("base_url").notNull(),
+  /** Key the gateway sends upstream; never shown to API clients. */
+  apiKey: text("api_key"),
+  machineName: text("machine_name").notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  timeoutMs: integer("timeout_ms").notNull().default(600_000),
+  createdAt: created(),
+});
+export type Backend = typeof backends.$inferSelect;
+
+export const models = pgTable("models", {
+  id: text("id").primaryKey(),
+  aliases: text("aliases").array().notNull().default(sql`'{}'::text[]`),
+  capabilities: text("capabilities").array().notNull().default(sql`'{chat}'::text[]`),
+  maxModelLen: integer("max_model_len").notNull().default(8192),
+  ownedBy: text("owned_by").notNull().default("llmaas"),
+  description: text("description").notNull().default(""),
+  enabled: boolean("enabled").notNull().default(true),
+  createdAt: created(),
+});
+export type Model = typeof models.$inferSelect;
+
+export const modelBackends = pgTable(
+  "model_backends",
+  {
+    modelId: text("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    backendId: uuid("backend_id")
+      .notNull()
+      .references(() => backends.id, { onDelete: "cascade" }),
+    /** The name the engine knows the model by, when it differs from the public id. */
+    upstreamId: text("upstream_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.backendId] })],
+);
+export type ModelBackend = typeof modelBackends.$inferSelect;
+
+/**
+ * Prices per unit in nano-euros. A row with no model is the platform default;
+ * a model's own row overrides it. Rows are never updated: a price change is a
+ * new row with a later effective_from, so past usage keeps the price it had.
+ */
+export const prices = pgTable(
+  "prices",
+  {
+    id: serial("id").primaryKey(),
+    modelId: text("model_id").references(() => models.id, { onDelete: "cascade", onUpdate: "cascade" }),
+    unit: priceUnitEnum("unit").notNull(),
+    nanosPerUnit: nanos("nanos_per_unit").notNull(),
+    effectiveFrom: timestamp("effective_from", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: created(),
+  },
+  (t) => [index("prices_lookup_idx").on(t.unit, t.modelId, t.effectiveFrom)],
+);
+export type Price = typeof prices.$inferSelect;
+
+/**
+ * One row per gateway request, success or failure. Partitioned by month on
+ * created_at (see the migration), so its primary key includes created_at.
+ */
+export const usageEvents = pgTable(
+  "usage_events",
+  {
+    id: uuid("id").notNull().defaultRandom(),
+    requestId: text("request_id").notNull(),
+    accountId: uuid("account_id"),
+    userId: uuid("user_id"),
+    keyId: uuid("key_id"),
+    endpoint: text("endpoint").notNull(),
+    modelId: text("model_id"),
+    backendId: uuid("backend_id"),
+    status: integer("status").notNull(),
+    errorCode: text("error_code"),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+    /** Other units: search units, audio seconds, characters, images. */
+    units: jsonb("units").$type<Record<string, number>>().notNull().default({}),
+    costNanos: nanos("cost_nanos").notNull().default(sql`0`),
+    latencyMs: integer("latency_ms").notNull().default(0),
+    ttftMs: integer("ttft_ms"),
+    streamed: boolean("streamed").notNull().default(false),
+    clientAborted: boolean("client_aborted").notNull().default(false),
+    /** True when the backend gave no usage and the gateway counted the tokens itself. */
+    estimated: boolean("estimated").notNull().default(false),
+    createdAt: created(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.id, t.createdAt] }),
+    index("usage_events_account_time_idx").on(t.accountId, t.createdAt),
+    index("usage_events_request_idx").on(t.requestId),
+  ],
+);
+export type UsageEvent = typeof usageEvents.$inferSelect;
+
+/**
+ * Append-only money ledger: credits are positive, usage debits negative.
+ * Corrections are new rows, never updates.
+ */
+export const ledgerEntries = pgTable(
+  "ledger_entries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    kind: ledgerKindEnum("kind").notNull(),
+    amountNanos: nanos("amount_nanos").notNull(),
+    usageEventId: uuid("usage_event_id"),
+    keyId: uuid("key_id"),
+    modelId: text("model_id"),
+    /** Unit counts and unit prices at the time, for usage rows. */
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    note: text("note").notNull().default(""),
+    createdBy: uuid("created_by"),
+    createdAt: created(),
+  },
+  (t) => [index("ledger_account_time_idx").on(t.accountId, t.createdAt)],
+);
+export type LedgerEntry = typeof ledgerEntries.$inferSelect;
+
+/** Platform settings an admin may change at run time. */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Running prepaid balance of an account, kept in step with the ledger in the same transaction. */
+export const accountBalances = pgTable("account_balances", {
+  accountId: uuid("account_id")
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: "cascade" }),
+  /** Credits minus settled usage; negative for post-paid accounts (what they owe). */
+  balanceNanos: nanos("balance_nanos").notNull().default(sql`0`),
+  /** Worst-case cost of requests in flight. */
+  reservedNanos: nanos("reserved_nanos").notNull().default(sql`0`),
+  /** All top-ups ever bought: what activates a prepaid tier. */
+  purchasedNanos: nanos("purchased_nanos").notNull().default(sql`0`),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Counters of fixed windows for an account or a key: requests per minute,
+ * output tokens per hour and per day, spend per month. `reserved` holds the
+ * worst case of requests in flight, `used` what settled requests consumed.
+ */
+export const limitCounters = pgTable(
+  "limit_counters",
+  {
+    scopeId: uuid("scope_id").notNull(),
+    metric: text("metric").notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    used: nanos("used").notNull().default(sql`0`),
+    reserved: nanos("reserved").notNull().default(sql`0`),
+  },
+  (t) => [primaryKey({ columns: [t.scopeId, t.metric, t.windowStart] })],
+);
+
+/** Instances of the gateway alive now; a silent one's reservations are reclaimed. */
+export const gatewayInstances = pgTable("gateway_instances", {
+  id: uuid("id").primaryKey(),
+  hostname: text("hostname").notNull(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** What a request in flight holds from the limits, until it settles. */
+export const reservations = pgTable(
+  "reservations",
+  {
+    id: uuid("id").primaryKey(),
+    requestId: text("request_id").notNull(),
+    accountId: uuid("account_id").notNull(),
+    keyId: uuid("key_id").notNull(),
+    userId: uuid("user_id"),
+    instanceId: uuid("instance_id").notNull(),
+    modelId: text("model_id").notNull(),
+    endpoint: text("endpoint").notNull(),
+    /** Counter holds and the balance hold, to give back exactly. */
+    holds: jsonb("holds").$type<{ counters: { scopeId: string; metric: string; windowStart: string; amount: string }[]; balanceNanos: string }>().notNull(),
+    /** Unit prices at the request's start, in nano-euros. */
+    prices: jsonb("prices").$type<Record<string, string>>().notNull(),
+    /** Tokens generated so far, checkpointed while a stream runs. */
+    progress: jsonb("progress").$type<{ promptTokens: number; completionTokens: number }>().notNull().default({ promptTokens: 0, completionTokens: 0 }),
+    createdAt: created(),
+  },
+  (t) => [index("reservations_instance_idx").on(t.instanceId)],
+);
+
+/** Daily totals per account, key and model, kept up to date as usage is recorded: what dashboards read. */
+export const usageRollups = pgTable(
+  "usage_rollups",
+  {
+    day: date("day").notNull(),
+    accountId: uuid("account_id").notNull(),
+    keyId: uuid("key_id").notNull(),
+    modelId: text("model_id").notNull(),
+    requests: bigint("requests", { mode: "number" }).notNull().default(0),
+    errors: bigint("errors", { mode: "number" }).notNull().default(0),
+    promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull().default(0),
+    completionTokens: bigint("completion_tokens", { mode: "number" }).notNull().default(0),
+    reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(0),
+    searchUnits: bigint("search_units", { mode: "number" }).notNull().default(0),
+    audioSeconds: bigint("audio_seconds", { mode: "number" }).notNull().default(0),
+    characters: bigint("characters", { mode: "number" }).notNull().default(0),
+    images: bigint("images", { mode: "number" }).notNull().default(0),
+    costNanos: nanos("cost_nanos").notNull().default(sql`0`),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.accountId, t.keyId, t.modelId] }), index("usage_rollups_account_day_idx").on(t.accountId, t.day)],
+);
+
+/**
+ * A playground conversation, kept for the user who had it. Its messages and
+ * settings are one JSON document each: the console saves a conversation
+ * whole after every exchange, and nothing queries inside it.
+ */
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    title: text("title").notNull().default("New conversation"),
+    model: text("model").notNull(),
+    /** System prompt, sampling parameters and tool definitions. */
+    settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+    /** Messages in the reference's shape, each with the figures the console measured. */
+    messages: jsonb("messages").$type<Record<string, unknown>[]>().notNull().default([]),
+    createdAt: created(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("conversations_user_updated_idx").on(t.userId, t.updatedAt)],
+);
+export type Conversation = typeof conversations.$inferSelect;

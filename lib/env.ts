@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/**
+ * Every setting the platform reads from the environment. Parsed once; a bad
+ * value stops start-up with a message naming the variable.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** A Postgres server. Without it the platform runs on embedded PGlite in LLMAAS_DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  /** Where the embedded database and generated secrets live. */
+  LLMAAS_DATA_DIR: z.string().min(1).default(".data"),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Signs console sessions. Generated into the data folder when unset; set it when several instances serve the console. */
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** The address users reach the platform at; shown in code snippets. */
+  LLMAAS_PUBLIC_URL: z.string().url().optional(),
+  /** Largest JSON body the gateway accepts, in bytes: room for a few base64 images by default. */
+  LLMAAS_MAX_BODY_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  /** Largest uploaded audio file, in bytes. */
+  LLMAAS_MAX_AUDIO_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  /** Time zone whose calendar months bound monthly budgets. */
+  LLMAAS_TIMEZONE: z
+    .string()
+    .default("UTC")
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be an IANA time zone such as UTC or Europe/Paris"),
+  LLMAAS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Lets chat requests carry http(s) image URLs; the gateway never fetches them itself, the backend does. */
+  LLMAAS_ALLOW_REMOTE_IMAGES: bool.default(false),
+  /** Serve only the API (/v1, /v2, /api/health), without the console: for gateway-only instances. */
+  LLMAAS_API_ONLY: bool.default(false),
+  /**
+   * GGUF files the embedded engine serves, each a model named after its file.
+   * Defaults to LLMAAS_DATA_DIR/models, so a fresh install has one place to drop models into.
+   */
+  LLMAAS_MODELS_DIR: z.string().min(1).optional(),
+  /** CPU threads per embedded-engine context: above the cores left free, llama.cpp gets far slower, not faster. */
+  LLMAAS_ENGINE_THREADS: z.coerce.number().int().min(1).max(256).default(1),
+  /** Requests the embedded engine generates for at once; more wait in its queue. Each one holds a context's memory. */
+  LLMAAS_ENGINE_PARALLEL: z.coerce.number().int().min(1).max(64).default(2),
+  /** Tokens of context per request in the embedded engine, lowered to what a model was trained for. */
+  LLMAAS_ENGINE_CONTEXT: z.coerce.number().int().min(64).default(4096),
+});
+
+export type Env = Omit<z.infer<typeof schema>, "LLMAAS_MODELS_DIR"> & { LLMAAS_MODELS_DIR: string };
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty variable means "unset", as in most deployment tooling.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new EnvError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const data = result.data;
+  return { ...data, LLMAAS_MODELS_DIR: data.LLMAAS_MODELS_DIR ?? `${data.LLMAAS_DATA_DIR.replace(/\/+$/, "")}/models` };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Forget the parsed environment, so tests can change process.env. */
+export function resetEnv(): void {
+  cached = undefined;
+}
