@@ -1,0 +1,93 @@
+import { Agent, fetch as undiciFetch } from "undici";
+import type { BackendConfig } from "./types";
+
+/*
+ * One keep-alive connection pool per backend, with that backend's timeout as
+ * the limit on waiting for headers and on silence between body chunks (a
+ * stream that keeps producing is never cut).
+ */
+const holder = globalThis as unknown as { __llmaasAgents?: Map<string, { agent: Agent; key: string }> };
+const agents = (holder.__llmaasAgents ??= new Map());
+
+function agentFor(backend: BackendConfig): Agent {
+  const key = `${backend.baseUrl}|${backend.timeoutMs}`;
+  const existing = agents.get(backend.id);
+  if (existing && existing.key === key) return existing.agent;
+  existing?.agent.close().catch(() => {});
+  const agent = new Agent({
+    keepAliveTimeout: 30_000,
+    connections: 256,
+    headersTimeout: backend.timeoutMs,
+    bodyTimeout: backend.timeoutMs,
+    connect: { timeout: Math.min(10_000, backend.timeoutMs) },
+  });
+  agents.set(backend.id, { agent, key });
+  return agent;
+}
+
+export function joinUrl(base: string, path: string): string {
+  return base.replace(/\/+$/, "") + path;
+}
+
+/** The server's own root, for an engine's native routes beside its OpenAI ones: "http://h:8080/v1" → "http://h:8080". */
+export const serverRoot = (baseUrl: string) => baseUrl.replace(/\/+$/, "").replace(/\/v1$/, "");
+
+export async function backendFetch(
+  backend: BackendConfig,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | FormData; signal?: AbortSignal; fromRoot?: boolean },
+): Promise<Response> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (backend.apiKey) headers.authorization = `Bearer ${backend.apiKey}`;
+  let body: string | Uint8Array | undefined;
+  if (init.body instanceof FormData) {
+    // Encoded here: this undici's fetch does not take the runtime's own FormData as a form.
+    const encoded = new Response(init.body);
+    headers["content-type"] = encoded.headers.get("content-type")!;
+    body = new Uint8Array(await encoded.arrayBuffer());
+  } else body = init.body;
+  const res = await undiciFetch(joinUrl(init.fromRoot ? serverRoot(backend.baseUrl) : backend.baseUrl, path), {
+    method: init.method ?? "GET",
+    headers,
+    body,
+    signal: init.signal,
+    dispatcher: agentFor(backend),
+  });
+  return res as unknown as Response;
+}
+
+/**
+ * A file the backend links to in an answer (a generated image), read with the
+ * backend's credentials. Only on the backend's own origin: an answer cannot
+ * make the gateway fetch anything else.
+ */
+export async function fetchBackendFile(backend: BackendConfig, url: string, signal?: AbortSignal): Promise<Uint8Array | null> {
+  let target: URL;
+  try {
+    target = new URL(url, backend.baseUrl);
+  } catch {
+    return null;
+  }
+  if (target.origin !== new URL(backend.baseUrl).origin) return null;
+  const res = await undiciFetch(target, {
+    headers: backend.apiKey ? { authorization: `Bearer ${backend.apiKey}` } : {},
+    signal,
+    dispatcher: agentFor(backend),
+  });
+  if (!res.ok) {
+    await res.body?.cancel();
+    return null;
+  }
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** A small error answer read whole, so it can still be returned after another call was made. */
+export async function keep(res: Response): Promise<Response> {
+  const text = await res.text().catch(() => "");
+  return new Response(text, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
+}
+
+export async function closeAgents(): Promise<void> {
+  await Promise.all([...agents.values()].map(({ agent }) => agent.close().catch(() => {})));
+  agents.clear();
+}

@@ -1,0 +1,75 @@
+import { listPrices } from "@/db/queries/prices";
+import { type Price, priceUnitEnum } from "@/db/schema";
+
+export const PRICE_UNITS = priceUnitEnum.enumValues;
+export type PriceUnit = (typeof PRICE_UNITS)[number];
+export type PriceTable = Record<PriceUnit, bigint>;
+
+/**
+ * Prices in memory, as they were at any moment: a model's own price for a
+ * unit overrides the platform default, and a later row replaces an earlier
+ * one only from its effective time on.
+ */
+export class PriceBook {
+  private rows: Price[] = [];
+  private loaded: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly refreshMs = 5_000) {}
+
+  async refresh(): Promise<void> {
+    this.rows = await listPrices();
+  }
+
+  ready(): Promise<void> {
+    this.loaded ??= this.refresh().catch((err) => {
+      this.loaded = null;
+      throw err;
+    });
+    return this.loaded;
+  }
+
+  /** Nano-euros per unit for a model at a time. */
+  price(modelId: string | null, unit: PriceUnit, at = new Date()): bigint {
+    let own: Price | undefined;
+    let fallback: Price | undefined;
+    for (const r of this.rows) {
+      if (r.unit !== unit || r.effectiveFrom > at) continue;
+      if (r.modelId === modelId && modelId !== null) own = r;
+      else if (r.modelId === null) fallback = r;
+    }
+    return (own ?? fallback)?.nanosPerUnit ?? 0n;
+  }
+
+  table(modelId: string | null, at = new Date()): PriceTable {
+    return Object.fromEntries(PRICE_UNITS.map((u) => [u, this.price(modelId, u, at)])) as PriceTable;
+  }
+
+  start(): void {
+    this.stop();
+    this.timer = setInterval(() => void this.refresh().catch(() => {}), this.refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
+
+/** Per-million-token and per-unit prices in euros, as the catalogue and /v1/models show them. */
+export function publicPrices(t: PriceTable) {
+  const perMillion = (n: bigint) => Number(n * 1_000_000n) / 1e9;
+  const perUnit = (n: bigint) => Number(n) / 1e9;
+  return {
+    currency: "EUR",
+    input_per_million_tokens: perMillion(t.input_token),
+    output_per_million_tokens: perMillion(t.output_token),
+    reasoning_per_million_tokens: perMillion(t.reasoning_token),
+    rerank_per_million_tokens: perMillion(t.rerank_token),
+    batch_input_per_million_tokens: perMillion(t.batch_input_token),
+    batch_output_per_million_tokens: perMillion(t.batch_output_token),
+    audio_per_started_minute: perUnit(t.audio_minute),
+    speech_per_million_characters: perMillion(t.speech_character),
+    image_each: perUnit(t.image),
+  };
+}

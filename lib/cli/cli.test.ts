@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { authenticateSecret } from "@/lib/keys/cache";
+import { describeEachDriver } from "@/tests/support/databases";
+import { main } from "./main";
+
+async function run(...args: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(["node", "llmaas", ...args], { out: (s) => (out += s), err: (s) => (err += s) }, { manageDatabase: false });
+  return { code, out, err };
+}
+
+describeEachDriver("llmaas CLI", () => {
+  it("creates an account, a user and a key that authenticates", async () => {
+    expect((await run("account", "create", "--name", "Acme", "--tier", "Tier 2")).code).toBe(0);
+    const u = await run("user", "create", "--email", "Ana@Acme.test", "--password", "s3cret-pass", "--account", "Acme", "--role", "admin");
+    expect(u.code, u.err).toBe(0);
+    const k = await run("key", "create", "--email", "ana@acme.test", "--name", "ci", "--models", "m1,m2", "--expires", "30d");
+    expect(k.code, k.err).toBe(0);
+    const secret = k.out.trimEnd().split("\n").at(-1)!;
+    expect(secret).toMatch(/^sk-llmaas-[A-Za-z0-9_-]{32}$/);
+    const key = await authenticateSecret(secret);
+    expect(key?.allowedModels).toEqual(["m1", "m2"]);
+    expect(key?.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+
+    const list = await run("key", "list", "--email", "ana@acme.test");
+    expect(list.out).toContain("ci");
+    expect(list.out).not.toContain(secret);
+    expect(list.out).toContain(secret.slice(0, 16));
+
+    const id = /\(([0-9a-f-]{36})\)/.exec(k.out)![1]!;
+    expect((await run("key", "revoke", "--id", id)).code).toBe(0);
+    expect(await authenticateSecret(secret)).toBeNull();
+    expect((await run("key", "list", "--json")).out).toContain('"revoked');
+  });
+
+  it("manages backends, models, tiers and credit", async () => {
+    await run("account", "create", "--name", "Beta");
+    expect((await run("backend", "add", "--name", "gpu1", "--engine", "openai", "--url", "http://gpu1:8000/v1/", "--machine", "ma01", "--api-key", "upstream-secret")).code).toBe(0);
+    const backends = await run("backend", "list");
+    expect(backends.out).toContain("http://gpu1:8000/v1");
+    expect(backends.out).not.toContain("upstream-secret");
+    const m = await run("model", "add", "--id", "granite3.3:8b", "--backend", "gpu1", "--aliases", "granite", "--capabilities", "chat,tools", "--max-model-len", "60000");
+    expect(m.code, m.err).toBe(0);
+    const models = JSON.parse((await run("model", "list", "--json")).out);
+    expect(models[0]).toMatchObject({ id: "granite3.3:8b", aliases: ["granite"], capabilities: ["chat", "tools"], maxModelLen: 60000 });
+    expect((await run("tier", "assign", "--account", "Beta", "--tier", "Tier 3")).out).toContain("Tier 3");
+    expect((await run("credit", "add", "--account", "Beta", "--amount", "200")).out).toContain("balance 200.00 €");
+    expect((await run("credit", "add", "--account", "Beta", "--amount", "0.05")).out).toContain("balance 200.05 €");
+    expect((await run("credit", "balance", "--account", "Beta")).out.trim()).toBe("200.05 €");
+    expect((await run("backend", "remove", "--name", "gpu1")).code).toBe(0);
+  });
+
+  it("fails with a one-line reason and a non-zero exit", async () => {
+    const cases = [
+      ["user", "create", "--email", "x@y.z", "--password", "longenough", "--account", "Nope"],
+      ["user", "create", "--email", "not-an-email", "--password", "longenough", "--account", "Acme"],
+      ["user", "create", "--email", "short@pw.test", "--password", "short", "--account", "Acme"],
+      ["account", "create", "--name", "Acme"],
+      ["tier", "assign", "--account", "Acme", "--tier", "Tier 9"],
+      ["key", "create", "--email", "nobody@x.test", "--name", "k"],
+      ["key", "create", "--email", "ana@acme.test", "--name", "k", "--expires", "soon"],
+      ["key", "revoke", "--id", "nope"],
+      ["backend", "add", "--name", "b", "--engine", "tgi", "--url", "http://x", "--machine", "m"],
+      ["model", "add", "--id", "x", "--backend", "missing"],
+      ["credit", "add", "--account", "Acme", "--amount", "-3"],
+      ["frobnicate"],
+    ];
+    for (const args of cases) {
+      const r = await run(...args);
+      expect(r.code, args.join(" ")).not.toBe(0);
+      expect(r.err.trim().split("\n").filter((l) => !l.startsWith("(add --help")).length, args.join(" ")).toBe(1);
+    }
+  });
+
+  it("prints help for every command", async () => {
+    for (const args of [["--help"], ["key", "--help"], ["key", "create", "--help"], ["model", "add", "--help"]]) {
+      const r = await run(...args);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain("Usage:");
+    }
+  });
+});
+
+describeEachDriver("llmaas CLI: tiers, key limits, budgets, ledger", () => {
+  it("creates and edits tiers, sets limits and prints the month's ledger", async () => {
+    expect((await run("tier", "create", "--name", "Team", "--credit", "50", "--monthly-limit", "300", "--tokens-per-hour", "1000", "--rpm", "60")).code).toBe(0);
+    expect((await run("tier", "update", "--name", "Team", "--tokens-per-day", "none", "--monthly-limit", "none")).code).toBe(0);
+    const tiers = JSON.parse((await run("tier", "list", "--json")).out) as { name: string; monthlyLimitNanos: string | null; outputTokensPerHour: number; requestsPerMinute: number }[];
+    expect(tiers.find((t) => t.name === "Team")).toMatchObject({ monthlyLimitNanos: null, outputTokensPerHour: 1000, requestsPerMinute: 60 });
+    expect((await run("tier", "update", "--name", "Nope", "--rpm", "5")).code).toBe(1);
+
+    await run("account", "create", "--name", "Gamma", "--tier", "Team");
+    await run("user", "create", "--email", "g@gamma.test", "--password", "password-g", "--account", "Gamma");
+    const k = await run("key", "create", "--email", "g@gamma.test", "--name", "limited");
+    const id = /\(([0-9a-f-]{36})\)/.exec(k.out)![1]!;
+    const secret = k.out.trimEnd().split("\n").at(-1)!;
+    expect((await run("key", "limits", "--id", id, "--models", "a,b", "--monthly-budget", "12.5", "--tokens-per-hour", "500", "--expires", "7d")).code).toBe(0);
+    const key = await authenticateSecret(secret);
+    expect(key).toMatchObject({ allowedModels: ["a", "b"], monthlyBudgetNanos: 12_500_000_000n, outputTokensPerHour: 500 });
+    expect((await run("key", "limits", "--id", id, "--models", "all", "--monthly-budget", "none", "--expires", "never")).code).toBe(0);
+    expect(await authenticateSecret(secret)).toMatchObject({ allowedModels: null, monthlyBudgetNanos: null, expiresAt: null });
+    expect((await run("key", "limits", "--id", id, "--tokens-per-hour", "-3")).code).toBe(1);
+
+    expect((await run("account", "budget", "--account", "Gamma", "--monthly", "100")).code).toBe(0);
+    expect((await run("account", "budget", "--account", "Gamma", "--monthly", "none")).code).toBe(0);
+    await run("credit", "add", "--account", "Gamma", "--amount", "50", "--note", "invoice 42");
+    const ledger = await run("ledger", "--account", "Gamma");
+    expect(ledger.code, ledger.err).toBe(0);
+    expect(ledger.out).toContain("invoice 42");
+    expect(ledger.out).toContain("credits 50.00 €");
+    expect((await run("ledger", "--account", "Gamma", "--month", "May")).code).toBe(1);
+  });
+});

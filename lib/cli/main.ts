@@ -1,0 +1,283 @@
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { closeDatabase, getDatabase, openConfiguredDatabase, setDatabase } from "@/db/client";
+import { listAccounts } from "@/db/queries/accounts";
+import { listTiers } from "@/db/queries/tiers";
+import { assignTier, createAccount, createUser, requireAccount, setPassword } from "../accounts";
+import { addBackend, addModel, CAPABILITIES, ENGINES, listBackendsPublic, listModels, removeBackend, removeModel } from "../backends/registry";
+import { accountBalance, addCredit } from "../billing/credit";
+import { formatEuros } from "../billing/money";
+import { AppError } from "../errors";
+import { EnvError } from "../env";
+import { createKey, listKeys, revokeKey } from "../keys/manage";
+import { addBillingCommands } from "./billing-commands";
+import { json, list, table } from "./format";
+
+type Out = { out: (s: string) => void; err: (s: string) => void };
+
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+};
+
+function build(io: Out): Command {
+  const program = new Command("llmaas")
+    .description("Administer an llmaas platform: accounts, users, API keys, backends, models, tiers and credit.")
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  const account = program.command("account").description("Accounts (tenants: a company or team)");
+  account
+    .command("create")
+    .description("Create an account")
+    .requiredOption("--name <name>", "account name")
+    .option("--tier <tier>", "tier name", "Tier 1")
+    .action(async (o) => {
+      const a = await createAccount({ name: o.name, tier: o.tier });
+      io.out(`created account '${a.name}' (${a.id}) on ${o.tier}\n`);
+    });
+  account
+    .command("list")
+    .description("List accounts")
+    .option("--json", "print JSON")
+    .action(async (o) => {
+      const rows = await listAccounts();
+      io.out((o.json ? json(rows) : table(rows, ["id", "name", "tier", "createdAt"])) + "\n");
+    });
+
+  const user = program.command("user").description("Users of the console");
+  user
+    .command("create")
+    .description("Create a user in an account")
+    .requiredOption("--email <email>", "sign-in email")
+    .requiredOption("--password <password>", "password (at least 8 characters)")
+    .requiredOption("--account <name>", "account the user belongs to")
+    .option("--role <role>", "admin | member | finance", "member")
+    .option("--name <name>", "display name")
+    .option("--superadmin", "may administer the whole platform", false)
+    .action(async (o) => {
+      const u = await createUser({
+        email: o.email,
+        password: o.password,
+        account: o.account,
+        role: o.role,
+        name: o.name,
+        superadmin: o.superadmin,
+      });
+      io.out(`created user ${u.email} (${u.id}), ${u.role}${u.superadmin ? ", superadmin" : ""}\n`);
+    });
+  user
+    .command("password")
+    .description("Set a user's password")
+    .requiredOption("--email <email>", "the user's email")
+    .requiredOption("--password <password>", "new password (at least 8 characters)")
+    .action(async (o) => {
+      await setPassword({ email: o.email, password: o.password });
+      io.out(`password changed for ${o.email}\n`);
+    });
+
+  const key = program.command("key").description("API keys");
+  key
+    .command("create")
+    .description("Create an API key; the secret is printed once, alone on the last line")
+    .requiredOption("--email <email>", "owner of the key")
+    .requiredOption("--name <name>", "a name to recognise the key by")
+    .option("--models <ids>", "comma-separated models the key may use (default: all)")
+    .option("--expires <duration>", "lifetime such as 30d, 12h, 2w, 1y (default: never)")
+    .action(async (o) => {
+      const { key: k, secret } = await createKey({ email: o.email, name: o.name, models: list(o.models), expires: o.expires });
+      io.out(`created key '${k.name}' (${k.id})${k.expiresAt ? `, expires ${k.expiresAt.toISOString()}` : ""}\n`);
+      io.out(`store this secret now, it cannot be shown again:\n${secret}\n`);
+    });
+  key
+    .command("list")
+    .description("List API keys (never their secrets)")
+    .option("--email <email>", "only this user's keys")
+    .option("--json", "print JSON")
+    .action(async (o) => {
+      const rows = (await listKeys({ email: o.email })).map((k) => ({
+        ...k,
+        status: k.revokedAt ? "revoked" : k.expiresAt && k.expiresAt < new Date() ? "expired" : "active",
+        models: k.allowedModels ?? ["*"],
+      }));
+      io.out(
+        (o.json ? json(rows) : table(rows, ["id", "name", "prefix", "email", "status", "models", "expiresAt", "lastUsedAt"])) + "\n",
+      );
+    });
+  key
+    .command("revoke")
+    .description("Revoke an API key; it stops working everywhere within a second")
+    .requiredOption("--id <id>", "key id (from key list)")
+    .action(async (o) => {
+      await revokeKey({ id: o.id });
+      io.out(`revoked key ${o.id}\n`);
+    });
+
+  const backend = program.command("backend").description("Inference backends");
+  backend
+    .command("add")
+    .description("Register an inference backend")
+    .requiredOption("--name <name>", "unique name")
+    .requiredOption("--engine <engine>", ENGINES.join(" | "))
+    .requiredOption("--url <url>", "base URL, e.g. http://gpu1:8000/v1 (OpenAI-compatible) or http://gpu2:11434 (Ollama)")
+    .requiredOption("--machine <machine>", "machine name reported in the backend header")
+    .option("--api-key <key>", "key the gateway sends to the backend")
+    .option("--timeout <ms>", "per-request timeout in milliseconds", positiveInt)
+    .action(async (o) => {
+      const b = await addBackend({ name: o.name, engine: o.engine, url: o.url, machine: o.machine, apiKey: o.apiKey, timeoutMs: o.timeout });
+      io.out(`added backend '${b.name}' (${b.engine} on ${b.machineName})\n`);
+    });
+  backend
+    .command("list")
+    .description("List backends")
+    .option("--json", "print JSON")
+    .action(async (o) => {
+      const rows = await listBackendsPublic();
+      io.out((o.json ? json(rows) : table(rows, ["name", "engine", "baseUrl", "machineName", "enabled", "hasApiKey"])) + "\n");
+    });
+  backend
+    .command("remove")
+    .description("Remove a backend (its models stay, served by their other backends)")
+    .requiredOption("--name <name>", "backend name")
+    .action(async (o) => {
+      await removeBackend({ name: o.name });
+      io.out(`removed backend '${o.name}'\n`);
+    });
+
+  const model = program.command("model").description("Models of the catalogue");
+  model
+    .command("add")
+    .description("Add a model served by a backend (again with another backend to add a replica)")
+    .requiredOption("--id <id>", "public model id")
+    .requiredOption("--backend <name>", "backend serving it")
+    .option("--upstream-id <id>", "the name the backend knows it by (default: the id)")
+    .option("--aliases <list>", "comma-separated other names")
+    .option("--capabilities <list>", `comma-separated: ${CAPABILITIES.join(",")}`, "chat")
+    .option("--max-model-len <n>", "context length in tokens", positiveInt, 8192)
+    .option("--description <text>", "shown in the catalogue")
+    .action(async (o) => {
+      const m = await addModel({
+        id: o.id,
+        backend: o.backend,
+        upstreamId: o.upstreamId,
+        aliases: list(o.aliases),
+        capabilities: list(o.capabilities) as never,
+        maxModelLen: o.maxModelLen,
+        description: o.description,
+      });
+      io.out(`model '${m.id}' served by '${o.backend}'\n`);
+    });
+  model
+    .command("list")
+    .description("List models")
+    .option("--json", "print JSON")
+    .action(async (o) => {
+      const rows = (await listModels()).map((m) => ({ ...m, backendNames: m.backends.map((b) => b.name) }));
+      io.out(
+        (o.json ? json(rows) : table(rows, ["id", "aliases", "capabilities", "maxModelLen", "backendNames", "enabled"])) + "\n",
+      );
+    });
+  model
+    .command("remove")
+    .description("Remove a model from the catalogue")
+    .requiredOption("--id <id>", "model id")
+    .action(async (o) => {
+      await removeModel({ id: o.id });
+      io.out(`removed model '${o.id}'\n`);
+    });
+
+  const tier = program.command("tier").description("Tiers");
+  tier
+    .command("list")
+    .description("List tiers")
+    .option("--json", "print JSON")
+    .action(async (o) => {
+      const rows = (await listTiers()).map((t) => ({
+        ...t,
+        credit: t.purchaseCreditNanos === null ? "N/A" : `${formatEuros(t.purchaseCreditNanos, 0)} €`,
+        monthly: t.monthlyLimitNanos === null ? "unlimited" : `${formatEuros(t.monthlyLimitNanos, 0)} €`,
+        perHour: t.outputTokensPerHour ?? "high priority",
+        perDay: t.outputTokensPerDay ?? "high priority",
+      }));
+      io.out((o.json ? json(rows) : table(rows, ["name", "credit", "monthly", "perHour", "perDay", "requestsPerMinute"])) + "\n");
+    });
+  tier
+    .command("assign")
+    .description("Put an account on a tier")
+    .requiredOption("--account <name>", "account name")
+    .requiredOption("--tier <tier>", 'tier name, e.g. "Tier 2"')
+    .action(async (o) => {
+      const { account: a, tier: t } = await assignTier({ account: o.account, tier: o.tier });
+      io.out(`account '${a.name}' is now on ${t.name}\n`);
+    });
+
+  const credit = program.command("credit").description("Prepaid credit");
+  credit
+    .command("add")
+    .description("Add prepaid credit to an account")
+    .requiredOption("--account <name>", "account name")
+    .requiredOption("--amount <euros>", "amount in euros, e.g. 200 or 49.90")
+    .option("--note <text>", "shown in the ledger")
+    .action(async (o) => {
+      const { balanceNanos } = await addCredit({ account: o.account, amount: o.amount, note: o.note });
+      io.out(`added ${o.amount} € to '${o.account}'; balance ${formatEuros(balanceNanos)} €\n`);
+    });
+  credit
+    .command("balance")
+    .description("Show an account's prepaid balance")
+    .requiredOption("--account <name>", "account name")
+    .action(async (o) => {
+      const a = await requireAccount(o.account);
+      io.out(`${formatEuros(await accountBalance({ accountId: a.id }))} €\n`);
+    });
+
+  program
+    .command("migrate")
+    .description("Apply pending database migrations (also done at every start)")
+    .action(async () => {
+      const d = await getDatabase();
+      io.out(`database is up to date (${d.driver}: ${d.location})\n`);
+    });
+
+  addBillingCommands(program, io);
+
+  for (const c of program.commands) {
+    if (c.commands.length > 0) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showHelpAfterError("(add --help for usage)");
+    for (const sub of c.commands) sub.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  }
+  return program;
+}
+
+/** Run the CLI; returns the exit code. `io` lets tests capture output. */
+export async function main(
+  argv: string[],
+  io: Out = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) },
+  options: { manageDatabase?: boolean } = {},
+): Promise<number> {
+  const manage = options.manageDatabase ?? true;
+  const program = build(io);
+  if (manage) {
+    program.hook("preAction", () => {
+      setDatabase(openConfiguredDatabase({ serveSocket: false }));
+    });
+  }
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are "errors" to commander; they are successes to the user.
+      return err.exitCode === 0 || err.code === "commander.helpDisplayed" || err.code === "commander.help" ? 0 : err.exitCode || 1;
+    }
+    if (err instanceof AppError || err instanceof EnvError) {
+      io.err(`error: ${err.message.split("\n").join(" ")}\n`);
+      return 1;
+    }
+    const msg = err instanceof Error ? err.message : String(err);
+    io.err(`error: ${msg.split("\n")[0]}\n`);
+    return 1;
+  } finally {
+    if (manage) await closeDatabase();
+  }
+}

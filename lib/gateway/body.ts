@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { AppError, badRequest } from "../errors";
+
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.byteLength;
+  }
+  return out;
+}
+
+const tooLarge = (limit: number) =>
+  new AppError(413, "invalid_request_error", `Request body too large: the limit is ${limit} bytes`, null, "request_too_large");
+
+/** The request's JSON object, within the size limit, with OpenAI-style errors for everything else. */
+export async function readJsonBody(request: Request, limit: number): Promise<Record<string, unknown>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    throw badRequest(
+      `Unsupported content type '${type || "(none)"}': send the body as JSON with 'Content-Type: application/json'`,
+      null,
+      "unsupported_content_type",
+    );
+  }
+  const bytes = await readLimited(request, limit);
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw badRequest("We could not parse the JSON body of your request: it is not valid JSON", null, "invalid_json");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw badRequest("The JSON body of your request must be an object", null, "invalid_json");
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Multipart form data within the size limit. */
+export async function readFormBody(request: Request, limit: number): Promise<FormData> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data\b/i.test(type)) {
+    throw badRequest(`Unsupported content type '${type || "(none)"}': send the file as multipart/form-data`, null, "unsupported_content_type");
+  }
+  const bytes = await readLimited(request, limit);
+  try {
+    return await new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "content-type": type } }).formData();
+  } catch {
+    throw badRequest("We could not parse the multipart body of your request", null, "invalid_multipart");
+  }
+}
+
+/** "messages.0.content" → "messages[0].content", as OpenAI names nested parameters. */
+export function paramName(path: PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "");
+}
+
+/** Validate with zod; the first problem becomes "Invalid parameter 'x': …" with param set. */
+export function validate<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const param = paramName(issue.path);
+  if (issue.message === "required") {
+    throw badRequest(`Missing required parameter: '${param}'`, param, "missing_required_parameter");
+  }
+  throw badRequest(param ? `Invalid parameter '${param}': ${issue.message}` : issue.message, param || null, "invalid_parameter");
+}

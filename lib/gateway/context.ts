@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import type { Target } from "../backends/router";
+import type { AuthenticatedKey } from "../keys/cache";
+import type { CatalogueModel } from "./catalogue";
+
+/** Units a request consumed, as the ledger and usage table count them. */
+export interface UsageCounts {
+  promptTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+  /** Other units: search_units, audio_seconds, characters, images. */
+  units: Record<string, number>;
+  /** True when the gateway counted the tokens itself because the backend gave none. */
+  estimated: boolean;
+}
+
+/** What a request wants to take from the account's limits before it reaches a backend. */
+export interface ReserveInput {
+  requestId: string;
+  key: AuthenticatedKey;
+  model: CatalogueModel;
+  endpoint: string;
+  /** Worst case of output tokens (max_tokens × n). */
+  maxOutputTokens: number;
+  estimatedPromptTokens: number;
+  /** Worst case of other units (e.g. images to generate). */
+  units?: Record<string, number>;
+  /** Id the request's usage event will have, so the ledger can point at it. */
+  usageEventId?: string;
+  /** Tokens generated so far, read while a stream runs so a crash loses nothing. */
+  progress?: () => { promptTokens: number; completionTokens: number };
+  now?: Date;
+}
+
+export interface Reservation {
+  /** X-RateLimit-* headers that describe the limits after this reservation. */
+  headers: Record<string, string>;
+  /** Turn the reservation into the real usage and give back the rest; returns the cost in nano-euros. */
+  settle(usage: UsageCounts, outcome: { status: number }): Promise<bigint>;
+}
+
+/** The limits step of the pipeline. The platform's tiers, budgets and credit implement it. */
+export interface Limiter {
+  reserve(input: ReserveInput): Promise<Reservation>;
+  /** Headers for requests that reserve nothing (model lists, errors before a reservation). */
+  headersFor?(key: AuthenticatedKey): Promise<Record<string, string>>;
+}
+
+/** A limiter that limits nothing: for tests of the pipeline alone. */
+export const noLimits: Limiter = {
+  async reserve() {
+    return { headers: {}, settle: async () => 0n };
+  },
+};
+
+export class RequestContext {
+  readonly usageEventId = randomUUID();
+  readonly started = performance.now();
+  readonly startedAt = new Date();
+  key: AuthenticatedKey | null = null;
+  model: CatalogueModel | null = null;
+  target: Target | null = null;
+  reservation: Reservation | null = null;
+  readonly headers: Record<string, string> = {};
+  readonly usage: UsageCounts = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, units: {}, estimated: false };
+  ttftMs: number | null = null;
+  /** Output tokens delivered so far (streams count them as they pass). */
+  liveCompletionTokens = 0;
+  streamed = false;
+  clientAborted = false;
+  private finished = false;
+
+  constructor(
+    readonly request: Request,
+    readonly requestId: string,
+    readonly endpoint: string,
+    private readonly onFinish: (ctx: RequestContext, status: number, errorCode: string | null) => Promise<void>,
+  ) {
+    this.headers.id = requestId;
+  }
+
+  /** Mark the first token's arrival (once). */
+  firstToken(): void {
+    if (this.ttftMs === null) this.ttftMs = Math.round(performance.now() - this.started);
+  }
+
+  get elapsedMs(): number {
+    return Math.round(performance.now() - this.started);
+  }
+
+  /** Record usage and settle limits, exactly once, whatever way the request ended. */
+  async finish(status: number, errorCode: string | null = null): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await this.onFinish(this, status, errorCode);
+  }
+}

@@ -1,0 +1,107 @@
+import { ensureUsagePartitions, getDb } from "@/db/client";
+import { env } from "../env";
+import { BackendRouter } from "../backends/router";
+import { PriceBook } from "../billing/prices";
+import { watchRevocations } from "../keys/cache";
+import { DbLimiter } from "../limits/limiter";
+import { startSweeper } from "../limits/sweeper";
+import { Catalogue } from "./catalogue";
+import type { Limiter } from "./context";
+import { chatCompletions } from "./endpoints/chat";
+import { completions } from "./endpoints/completions";
+import { embeddings } from "./endpoints/embeddings";
+import { imageGenerations } from "./endpoints/images";
+import { listModelsEndpoint, retrieveModelEndpoint } from "./endpoints/models";
+import { rerankV1, rerankV2 } from "./endpoints/rerank";
+import { speech } from "./endpoints/speech";
+import { transcriptions, translations } from "./endpoints/transcriptions";
+import { Gateway, type GatewayOptions } from "./pipeline";
+import { UsageRecorder } from "./usage";
+
+export const ENDPOINTS = [
+  chatCompletions,
+  completions,
+  embeddings,
+  rerankV1,
+  rerankV2,
+  transcriptions,
+  translations,
+  speech,
+  imageGenerations,
+  listModelsEndpoint,
+  retrieveModelEndpoint,
+];
+
+/** A gateway with every endpoint; parts not given are made with their defaults. */
+export function createGateway(options: Partial<GatewayOptions> = {}): Gateway {
+  const e = env();
+  const prices = options.prices ?? new PriceBook();
+  return new Gateway({
+    catalogue: options.catalogue ?? new Catalogue(),
+    router: options.router ?? new BackendRouter(),
+    recorder: options.recorder ?? new UsageRecorder({ timezone: e.LLMAAS_TIMEZONE }),
+    prices,
+    limiter: options.limiter ?? new DbLimiter({ prices, timezone: e.LLMAAS_TIMEZONE }),
+    maxBodyBytes: options.maxBodyBytes ?? e.LLMAAS_MAX_BODY_BYTES,
+    maxAudioBytes: options.maxAudioBytes ?? e.LLMAAS_MAX_AUDIO_BYTES,
+    allowRemoteImages: options.allowRemoteImages ?? e.LLMAAS_ALLOW_REMOTE_IMAGES,
+  }).register(...ENDPOINTS);
+}
+
+export interface GatewayRuntime {
+  gateway: Gateway;
+  stop(): Promise<void>;
+}
+
+/** Start the background work a serving gateway needs: caches, health checks, usage writes, revocations. */
+export function startGateway(gateway: Gateway): GatewayRuntime {
+  const { catalogue, router, recorder, prices } = gateway.options;
+  const limiter = gateway.limiter instanceof DbLimiter ? gateway.limiter : null;
+  limiter?.start();
+  const stopSweeper = limiter ? startSweeper(env().LLMAAS_TIMEZONE) : () => {};
+  catalogue.start();
+  prices?.start();
+  recorder.start();
+  void catalogue.list().then(() => router.checkHealth(catalogue.backendList())).catch(() => {});
+  router.startHealthChecks(() => catalogue.backendList());
+  const stopWatching = watchRevocations();
+  // Next month's usage partition exists well before the month starts.
+  const partitions = setInterval(() => void getDb().then((db) => ensureUsagePartitions(db)).catch(() => {}), 6 * 3_600_000);
+  partitions.unref();
+  return {
+    gateway,
+    async stop() {
+      stopWatching();
+      clearInterval(partitions);
+      stopSweeper();
+      await limiter?.stopAndLeave();
+      catalogue.stop();
+      prices?.stop();
+      router.stopHealthChecks();
+      recorder.stop();
+      await recorder.flush();
+    },
+  };
+}
+
+/*
+ * The process's gateway, on globalThis so that the custom server and the
+ * Next.js route bundles (used by `next dev`) share one.
+ */
+const holder = globalThis as unknown as { __llmaasGateway?: GatewayRuntime };
+
+export function getGatewayRuntime(): GatewayRuntime {
+  holder.__llmaasGateway ??= startGateway(createGateway());
+  return holder.__llmaasGateway;
+}
+
+export const serveGateway = (request: Request) => getGatewayRuntime().gateway.handle(request);
+
+export type { Limiter };
+
+/** Stop the process's gateway (shutdown, or a test switching databases). */
+export async function stopGatewayRuntime(): Promise<void> {
+  const runtime = holder.__llmaasGateway;
+  holder.__llmaasGateway = undefined;
+  await runtime?.stop();
+}

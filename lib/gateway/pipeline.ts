@@ -1,0 +1,210 @@
+import { randomUUID } from "node:crypto";
+import type { Capability } from "../backends/registry";
+import type { PriceBook } from "../billing/prices";
+import type { BackendRouter, Dispatched, Target } from "../backends/router";
+import type { UpstreamCall } from "../backends/types";
+import { AppError, toAppError } from "../errors";
+import { type AuthenticatedKey, authenticateSecret } from "../keys/cache";
+import { log } from "../log";
+import type { Catalogue, CatalogueModel } from "./catalogue";
+import { type Limiter, RequestContext, noLimits } from "./context";
+import type { UsageRecorder } from "./usage";
+
+export interface GatewayOptions {
+  catalogue: Catalogue;
+  router: BackendRouter;
+  recorder: UsageRecorder;
+  limiter?: Limiter;
+  prices?: PriceBook;
+  maxBodyBytes: number;
+  maxAudioBytes: number;
+  allowRemoteImages: boolean;
+}
+
+/** One API endpoint: its route and its work. Auth, limits, usage and errors are the pipeline's. */
+export interface Endpoint {
+  name: string;
+  method: "GET" | "POST";
+  /** Exact path, or a pattern whose groups the handler reads. */
+  path: string | RegExp;
+  /** Prefix of the request id, e.g. "chatcmpl". */
+  idPrefix: string;
+  handle(ctx: RequestContext, gateway: Gateway, match: RegExpExecArray | null): Promise<Response>;
+}
+
+const CAPABILITY_WORDS: Record<Capability, string> = {
+  chat: "chat completions",
+  vision: "images",
+  tools: "tool calls",
+  embeddings: "embeddings",
+  rerank: "reranking",
+  transcription: "audio transcription",
+  speech: "speech synthesis",
+  images: "image generation",
+};
+
+export const invalidKey = () => new AppError(401, "authentication_error", "Invalid API key provided", null, "invalid_api_key");
+
+export class Gateway {
+  private endpoints: Endpoint[] = [];
+  readonly limiter: Limiter;
+  /** Requests currently being served, so shutdown can wait for them. */
+  inFlight = 0;
+
+  constructor(readonly options: GatewayOptions) {
+    this.limiter = options.limiter ?? noLimits;
+  }
+
+  register(...endpoints: Endpoint[]): this {
+    this.endpoints.push(...endpoints);
+    return this;
+  }
+
+  private match(method: string, pathname: string): { endpoint: Endpoint; match: RegExpExecArray | null } | "method" | null {
+    let wrongMethod = false;
+    for (const endpoint of this.endpoints) {
+      const m = typeof endpoint.path === "string" ? (endpoint.path === pathname ? null : undefined) : endpoint.path.exec(pathname) ?? undefined;
+      if (m === undefined) continue;
+      if (endpoint.method !== method) {
+        wrongMethod = true;
+        continue;
+      }
+      return { endpoint, match: m };
+    }
+    return wrongMethod ? "method" : null;
+  }
+
+  /**
+   * Serve one API request: a Web Request in, a Web Response out. The console
+   * passes `key` (the signed-in user's console key) instead of a Bearer
+   * header; everything else (limits, billing, usage) is the same.
+   */
+  async handle(request: Request, options: { key?: AuthenticatedKey } = {}): Promise<Response> {
+    const url = new URL(request.url);
+    const pathname = url.pathname.replace(/\/+$/, "") || "/";
+    const found = this.match(request.method, pathname);
+    const endpoint = typeof found === "object" && found ? found.endpoint : null;
+    const requestId = `${endpoint?.idPrefix ?? "req"}-${randomUUID().replace(/-/g, "")}`;
+    const ctx = new RequestContext(request, requestId, endpoint?.name ?? pathname, (c, status, code) => this.complete(c, status, code));
+    this.inFlight++;
+    try {
+      if (found === null) throw new AppError(404, "invalid_request_error", `Unknown endpoint: ${request.method} ${pathname}`, null, "unknown_url");
+      if (found === "method") throw new AppError(405, "invalid_request_error", `Method ${request.method} is not allowed on ${pathname}`, null, "method_not_allowed");
+      ctx.key = options.key ?? (await this.authenticate(request));
+      const response = await found.endpoint.handle(ctx, this, found.match);
+      // A stream's relay finishes it when the stream ends.
+      if (!(ctx.streamed && response.status === 200)) await ctx.finish(response.status, null);
+      if (!ctx.reservation && this.limiter.headersFor && ctx.key) Object.assign(ctx.headers, await this.limiter.headersFor(ctx.key).catch(() => ({})));
+      for (const [k, v] of Object.entries(ctx.headers)) response.headers.set(k, v);
+      return response;
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.status >= 500 && !(err instanceof AppError)) {
+        const e2 = err as Error & { cause?: { message?: string } };
+        log.error("request failed", { requestId, endpoint: ctx.endpoint, error: e2?.cause?.message ?? e2?.message?.split("\n")[0] });
+      }
+      await ctx.finish(e.status, e.code ?? e.type);
+      if (!ctx.reservation && this.limiter.headersFor && ctx.key) Object.assign(ctx.headers, await this.limiter.headersFor(ctx.key).catch(() => ({})));
+      return e.toResponse(ctx.headers);
+    }
+  }
+
+  private async authenticate(request: Request) {
+    const header = request.headers.get("authorization") ?? "";
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) throw invalidKey();
+    const key = await authenticateSecret(m[1]!);
+    if (!key) throw invalidKey();
+    return key;
+  }
+
+  /**
+   * Find a model by id or alias and check this key may use it for `capability`:
+   * 404 unknown, 403 not allowed for the key, 400 lacking the capability.
+   */
+  async resolveModel(ctx: RequestContext, name: string, capability: Capability): Promise<CatalogueModel> {
+    const model = await this.options.catalogue.resolve(name);
+    if (!model) throw new AppError(404, "invalid_request_error", `Model '${name}' does not exist`, "model", "model_not_found");
+    // Known from here on, so a refusal below is recorded against the model.
+    ctx.model = model;
+    const allowed = ctx.key?.allowedModels;
+    if (allowed && !allowed.includes(model.id) && !allowed.includes(name) && !model.aliases.some((a) => allowed.includes(a))) {
+      throw new AppError(403, "permission_error", `This API key is not allowed to use model '${name}'`, "model", "model_not_allowed");
+    }
+    if (!model.capabilities.has(capability)) {
+      throw new AppError(
+        400,
+        "invalid_request_error",
+        `Model '${name}' does not support ${CAPABILITY_WORDS[capability]} (it lacks the ${capability} capability)`,
+        "model",
+        "model_capability_missing",
+      );
+    }
+    return model;
+  }
+
+  /**
+   * Send a call to one of the model's backends. 503 when none is available;
+   * the chosen backend is named in the `backend` header.
+   */
+  async dispatch(ctx: RequestContext, model: CatalogueModel, build: (t: Target) => Omit<UpstreamCall, "signal">, signal: AbortSignal): Promise<Dispatched> {
+    const dispatched = await this.options.router.dispatch(model.targets, (t) => ({ ...build(t), signal }));
+    if (!dispatched) {
+      throw new AppError(503, "service_unavailable_error", "Service temporarily unavailable: no backend can serve this model right now", null, "no_backend_available");
+    }
+    ctx.target = dispatched.target;
+    ctx.headers.backend = JSON.stringify(backendInfo(dispatched.target));
+    return dispatched;
+  }
+
+  /** Resolves once no request is being served or settled. */
+  async idle(): Promise<void> {
+    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private async complete(ctx: RequestContext, status: number, errorCode: string | null): Promise<void> {
+    try {
+      await this.settleAndRecord(ctx, status, errorCode);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async settleAndRecord(ctx: RequestContext, status: number, errorCode: string | null): Promise<void> {
+    let cost = 0n;
+    if (ctx.reservation) {
+      try {
+        cost = await ctx.reservation.settle(ctx.usage, { status });
+      } catch (err) {
+        log.error("settling a reservation failed", { requestId: ctx.requestId, error: (err as Error).message });
+      }
+    }
+    this.options.recorder.record({
+      id: ctx.usageEventId,
+      requestId: ctx.requestId,
+      accountId: ctx.key?.accountId ?? null,
+      userId: ctx.key?.userId ?? null,
+      keyId: ctx.key?.id ?? null,
+      endpoint: ctx.endpoint,
+      modelId: ctx.model?.id ?? null,
+      backendId: ctx.target?.backend.id ?? null,
+      status,
+      errorCode,
+      promptTokens: ctx.usage.promptTokens,
+      completionTokens: ctx.usage.completionTokens,
+      reasoningTokens: ctx.usage.reasoningTokens,
+      units: ctx.usage.units,
+      costNanos: cost,
+      latencyMs: ctx.elapsedMs,
+      ttftMs: ctx.ttftMs,
+      streamed: ctx.streamed,
+      clientAborted: ctx.clientAborted,
+      estimated: ctx.usage.estimated,
+      createdAt: ctx.startedAt,
+    });
+  }
+}
+
+export function backendInfo(target: Target) {
+  return { engine_type: target.backend.engine, machine_name: target.backend.machineName };
+}

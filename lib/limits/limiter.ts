@@ -1,0 +1,298 @@
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { findAccountById } from "@/db/queries/accounts";
+import {
+  type Hold,
+  checkpointReservations,
+  heartbeatInstance,
+  readCounters,
+  removeInstance,
+  reserveLimits,
+  settleReservation,
+} from "@/db/queries/limits";
+import type { Account, Tier } from "@/db/schema";
+import { billableQuantities, costOf, pricesToJson } from "../billing/cost";
+import { formatEuros } from "../billing/money";
+import type { PriceBook, PriceTable } from "../billing/prices";
+import { AppError } from "../errors";
+import type { Limiter, Reservation, ReserveInput, UsageCounts } from "../gateway/context";
+import type { AuthenticatedKey } from "../keys/cache";
+import { log } from "../log";
+import { dayWindow, hourWindow, minuteWindow, monthWindow, unixSeconds, type Window } from "./windows";
+
+export const METRICS = {
+  requests: "requests_minute",
+  tokensHour: "output_tokens_hour",
+  tokensDay: "output_tokens_day",
+  spendMonth: "spend_month",
+} as const;
+
+export interface DbLimiterOptions {
+  prices: PriceBook;
+  timezone: string;
+  now?: () => Date;
+  /** How long an account's tier and budget are cached (tier changes reach every instance within it). */
+  accountTtlMs?: number;
+  /** How often open streams' progress is checkpointed and the instance's heartbeat written. */
+  heartbeatMs?: number;
+}
+
+interface AccountConfig {
+  account: Account;
+  tier: Tier;
+  loadedAt: number;
+}
+
+/** What a settled request consumed of each counter it held. */
+export const consumed = (completionTokens: number, cost: bigint): Record<string, bigint> => ({
+  [METRICS.requests]: 1n,
+  [METRICS.tokensHour]: BigInt(completionTokens),
+  [METRICS.tokensDay]: BigInt(completionTokens),
+  [METRICS.spendMonth]: cost,
+});
+
+/** Prompt tokens can't exceed the prompt's UTF-8 bytes, plus a template's few tokens per message: a safe worst case. */
+export const promptTokensUpperBound = (estimate: number) => estimate * 4 + 64;
+
+interface Plan {
+  holds: (Hold & { window: Window; kind: "requests" | "tokensHour" | "tokensDay" | "spendMonth"; scope: "account" | "key" })[];
+}
+
+/**
+ * Tiers, windows, budgets and credit, enforced in Postgres: each request
+ * reserves its worst case atomically before it reaches a backend and settles
+ * to its real usage when it ends. Several instances sharing a database
+ * enforce one global limit.
+ */
+export class DbLimiter implements Limiter {
+  readonly instanceId = randomUUID();
+  private accounts = new Map<string, AccountConfig>();
+  private open = new Map<string, () => { promptTokens: number; completionTokens: number }>();
+  private lastProgress = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: DbLimiterOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private async accountConfig(accountId: string): Promise<AccountConfig> {
+    const cached = this.accounts.get(accountId);
+    if (cached && Date.now() - cached.loadedAt < (this.options.accountTtlMs ?? 2_000)) return cached;
+    const row = await findAccountById({ id: accountId });
+    if (!row) throw new AppError(401, "authentication_error", "Invalid API key provided", null, "invalid_api_key");
+    const config = { account: row.account, tier: row.tier, loadedAt: Date.now() };
+    this.accounts.set(accountId, config);
+    return config;
+  }
+
+  /** Forget cached account settings (after an admin changed a tier or budget here). */
+  invalidate(accountId?: string) {
+    if (accountId) this.accounts.delete(accountId);
+    else this.accounts.clear();
+  }
+
+  private plan(key: AuthenticatedKey, cfg: AccountConfig, at: Date, outputTokens: bigint, cost: bigint): Plan {
+    const tz = this.options.timezone;
+    const { tier, account } = cfg;
+    const holds: Plan["holds"] = [];
+    const add = (scope: "account" | "key", kind: Plan["holds"][number]["kind"], window: Window, amount: bigint, limit: bigint | null) =>
+      holds.push({ scope, kind, window, scopeId: scope === "account" ? account.id : key.id, metric: METRICS[kind], windowStart: window.start, amount, limit });
+    const min = (a: bigint | null, b: bigint | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+    const n = (v: number | null | undefined) => (v === null || v === undefined ? null : BigInt(v));
+
+    add("account", "requests", minuteWindow(at), 1n, BigInt(tier.requestsPerMinute));
+    if (outputTokens > 0n) {
+      if (tier.outputTokensPerHour !== null) add("account", "tokensHour", hourWindow(at, tz), outputTokens, n(tier.outputTokensPerHour));
+      if (tier.outputTokensPerDay !== null) add("account", "tokensDay", dayWindow(at, tz), outputTokens, n(tier.outputTokensPerDay));
+      // A key's windows are always counted, so a limit set mid-hour starts from what the key already used.
+      add("key", "tokensHour", hourWindow(at, tz), outputTokens, n(key.outputTokensPerHour));
+      add("key", "tokensDay", dayWindow(at, tz), outputTokens, n(key.outputTokensPerDay));
+    }
+    const accountCap = min(tier.monthlyLimitNanos, account.monthlyBudgetNanos);
+    // Month-to-date spend is always counted: it is what the monthly cap and the console read.
+    add("account", "spendMonth", monthWindow(at, tz), cost, accountCap);
+    add("key", "spendMonth", monthWindow(at, tz), cost, key.monthlyBudgetNanos);
+    return { holds };
+  }
+
+  async reserve(input: ReserveInput): Promise<Reservation> {
+    const at = input.now ?? this.now();
+    const cfg = await this.accountConfig(input.key.accountId);
+    await this.options.prices.ready();
+    const prices = this.options.prices.table(input.model.id, at);
+    const outputTokens = BigInt(input.maxOutputTokens);
+    const worst: UsageCounts = {
+      promptTokens: promptTokensUpperBound(input.estimatedPromptTokens),
+      completionTokens: input.maxOutputTokens,
+      reasoningTokens: 0,
+      units: input.units ?? {},
+      estimated: true,
+    };
+    const worstCost = costOf(billableQuantities(worst), prices);
+    const plan = this.plan(input.key, cfg, at, outputTokens, worstCost);
+    const reservationId = randomUUID();
+    const prepaid = !cfg.tier.postpaid;
+    const outcome = await reserveLimits({
+      reservationId,
+      requestId: input.requestId,
+      accountId: cfg.account.id,
+      keyId: input.key.id,
+      userId: input.key.userId,
+      instanceId: this.instanceId,
+      modelId: input.model.id,
+      endpoint: input.endpoint,
+      holds: plan.holds,
+      balanceHold: worstCost,
+      enforceBalance: prepaid,
+      activationNanos: prepaid ? cfg.tier.purchaseCreditNanos : null,
+      prices: pricesToJson(prices),
+      promptTokens: input.estimatedPromptTokens,
+    });
+    if (!outcome.ok) {
+      const headers = await this.headersFor(input.key, at).catch(() => ({}) as Record<string, string>);
+      throw this.refusal(outcome, plan, cfg, at, headers);
+    }
+    const headers = this.headers(plan, outcome.counters, at);
+    if (input.progress) this.open.set(reservationId, input.progress);
+    return {
+      headers,
+      settle: (usage, result) => this.settle(reservationId, cfg.account.id, input, prices, usage, result.status),
+    };
+  }
+
+  private async settle(
+    reservationId: string,
+    accountId: string,
+    input: ReserveInput,
+    prices: PriceTable,
+    usage: UsageCounts,
+    _status: number,
+  ): Promise<bigint> {
+    this.open.delete(reservationId);
+    this.lastProgress.delete(reservationId);
+    const quantities = billableQuantities(usage);
+    const cost = costOf(quantities, prices);
+    const settled = await settleReservation({
+      reservationId,
+      accountId,
+      actual: consumed(usage.completionTokens, cost),
+      costNanos: cost,
+      ledger: {
+        keyId: input.key.id,
+        modelId: input.model.id,
+        usageEventId: input.usageEventId ?? input.requestId,
+        details: {
+          request_id: input.requestId,
+          endpoint: input.endpoint,
+          estimated: usage.estimated,
+          quantities: Object.fromEntries(Object.entries(quantities).map(([k, v]) => [k, v.toString()])),
+          unit_prices_nanos: Object.fromEntries(Object.keys(quantities).map((k) => [k, prices[k as keyof PriceTable].toString()])),
+        },
+      },
+    });
+    return settled ? cost : 0n;
+  }
+
+  private refusal(outcome: Exclude<Awaited<ReturnType<typeof reserveLimits>>, { ok: true }>, plan: Plan, cfg: AccountConfig, at: Date, headers: Record<string, string>) {
+    if (outcome.reason === "activation") {
+      return new AppError(
+        429,
+        "insufficient_quota",
+        `${cfg.tier.name} requires a purchase credit of ${formatEuros(cfg.tier.purchaseCreditNanos ?? 0n)} €; this account has bought ${formatEuros(outcome.purchasedNanos)} €. Add credit to activate the tier.`,
+        null,
+        "insufficient_quota",
+        headers,
+      );
+    }
+    if (outcome.reason === "balance") {
+      return new AppError(
+        429,
+        "insufficient_quota",
+        `Insufficient credit: the prepaid balance (${formatEuros(outcome.balanceNanos - outcome.reservedNanos, 4)} € available) cannot cover this request. Add credit or lower max_tokens.`,
+        null,
+        "insufficient_quota",
+        headers,
+      );
+    }
+    const hold = plan.holds.find((h) => h.metric === outcome.hold.metric && h.scopeId === outcome.hold.scopeId)!;
+    const retryAfter = String(Math.max(1, Math.ceil((hold.window.end.getTime() - at.getTime()) / 1000)));
+    if (hold.kind === "spendMonth") {
+      return new AppError(
+        429,
+        "insufficient_quota",
+        `Monthly budget exceeded: ${hold.scope === "key" ? "this key's" : "the account's"} budget of ${formatEuros(hold.limit ?? 0n)} € for this month cannot cover this request.`,
+        null,
+        "monthly_budget_exceeded",
+        { ...headers, "retry-after": retryAfter },
+      );
+    }
+    return new AppError(429, "rate_limit_error", "Rate limit exceeded. Please upgrade your tier or try again later.", null, "rate_limit_exceeded", {
+      ...headers,
+      "retry-after": retryAfter,
+    });
+  }
+
+  private headers(plan: Plan, states: { used: bigint; reserved: bigint }[], _at: Date): Record<string, string> {
+    const out: Record<string, string> = {};
+    const set = (suffix: string, i: number) => {
+      const h = plan.holds[i]!;
+      if (h.limit === null) return;
+      const s = states[i]!;
+      const remaining = h.limit - s.used - s.reserved;
+      out[`x-ratelimit-limit-${suffix}`] = h.limit.toString();
+      out[`x-ratelimit-remaining-${suffix}`] = (remaining < 0n ? 0n : remaining).toString();
+      out[`x-ratelimit-reset-${suffix}`] = String(unixSeconds(h.window.end));
+    };
+    plan.holds.forEach((h, i) => {
+      if (h.scope !== "account") return;
+      if (h.kind === "requests") set("requests", i);
+      if (h.kind === "tokensHour") set("tokens", i);
+      if (h.kind === "tokensDay") set("tokens-day", i);
+    });
+    return out;
+  }
+
+  /** The same headers for a request that reserves nothing, from the counters as they are. */
+  async headersFor(key: AuthenticatedKey, at = this.now()): Promise<Record<string, string>> {
+    const cfg = await this.accountConfig(key.accountId);
+    const plan = this.plan(key, cfg, at, 1n, 0n);
+    plan.holds = plan.holds.filter((h) => h.scope === "account" && h.kind !== "spendMonth");
+    const rows = await readCounters(plan.holds);
+    const states = plan.holds.map((h) => {
+      const r = rows.find((x) => x.scopeId === h.scopeId && x.metric === h.metric);
+      return { used: r?.used ?? 0n, reserved: r?.reserved ?? 0n };
+    });
+    return this.headers(plan, states, at);
+  }
+
+  /** Heartbeat this instance and checkpoint open streams, so a crash loses nothing that was generated. */
+  async beat(): Promise<void> {
+    await heartbeatInstance({ id: this.instanceId, hostname: os.hostname(), at: this.now() });
+    const rows: { id: string; promptTokens: number; completionTokens: number }[] = [];
+    for (const [id, progress] of this.open) {
+      const p = progress();
+      if (this.lastProgress.get(id) === p.completionTokens) continue;
+      this.lastProgress.set(id, p.completionTokens);
+      rows.push({ id, ...p });
+    }
+    await checkpointReservations(rows);
+  }
+
+  start(): void {
+    this.stop();
+    void this.beat().catch(() => {});
+    this.timer = setInterval(() => void this.beat().catch((err) => log.warn("heartbeat failed", { error: (err as Error).message })), this.options.heartbeatMs ?? 2_000);
+    this.timer.unref();
+  }
+
+  async stopAndLeave(): Promise<void> {
+    this.stop();
+    await removeInstance({ id: this.instanceId }).catch(() => {});
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,74 @@
+import { listOrphanReservations, settleReservation } from "@/db/queries/limits";
+import { insertUsageEvents } from "@/db/queries/usage";
+import { billableQuantities, costOf, pricesFromJson } from "../billing/cost";
+import { log } from "../log";
+import { consumed } from "./limiter";
+import { localDay } from "./windows";
+
+/**
+ * Settle the reservations of instances that stopped beating (crashed or
+ * killed) from what they checkpointed: the tokens generated so far are
+ * billed, the rest of the hold is given back, and a usage event says so.
+ * Safe to run on every instance at once: a reservation settles only once.
+ */
+export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Date(), timezone = "UTC" } = {}): Promise<number> {
+  const orphans = await listOrphanReservations({ staleBefore: new Date(now.getTime() - staleMs) });
+  let settled = 0;
+  for (const r of orphans) {
+    const usage = { promptTokens: r.progress.promptTokens, completionTokens: r.progress.completionTokens, reasoningTokens: 0, units: {} };
+    const prices = pricesFromJson(r.prices);
+    const quantities = billableQuantities(usage);
+    const cost = costOf(quantities, prices);
+    const usageEventId = crypto.randomUUID();
+    const ok = await settleReservation({
+      reservationId: r.id,
+      accountId: r.accountId,
+      actual: consumed(usage.completionTokens, cost),
+      costNanos: cost,
+      ledger: {
+        keyId: r.keyId,
+        modelId: r.modelId,
+        usageEventId,
+        details: {
+          request_id: r.requestId,
+          endpoint: r.endpoint,
+          estimated: true,
+          reclaimed: true,
+          quantities: Object.fromEntries(Object.entries(quantities).map(([k, v]) => [k, v.toString()])),
+          unit_prices_nanos: Object.fromEntries(Object.keys(quantities).map((k) => [k, r.prices[k]])),
+        },
+      },
+    });
+    if (!ok) continue;
+    settled++;
+    await insertUsageEvents({
+      events: [
+        {
+          id: usageEventId,
+          requestId: r.requestId,
+          accountId: r.accountId,
+          userId: r.userId,
+          keyId: r.keyId,
+          endpoint: r.endpoint,
+          modelId: r.modelId,
+          status: 500,
+          errorCode: "instance_lost",
+          promptTokens: usage.promptTokens,
+          completionTokens: usage.completionTokens,
+          costNanos: cost,
+          estimated: true,
+          createdAt: r.createdAt,
+        },
+      ],
+      dayOf: (d) => localDay(d, timezone),
+    });
+    log.warn("settled a reservation of a lost instance", { requestId: r.requestId, completionTokens: usage.completionTokens });
+  }
+  return settled;
+}
+
+export function startSweeper(timezone: string, intervalMs = 10_000): () => void {
+  const timer = setInterval(() => void reclaimOrphanReservations({ timezone }).catch(() => {}), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
