@@ -1,0 +1,13 @@
+import { TopBar } from "@/components/console/top-bar";
+import { requireSession } from "@/lib/session";
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const { user } = await requireSession();
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <TopBar user={user} />
+      {/* Pages set their own width: playgrounds use the whole window, reading pages a column. */}
+      <main className="flex w-full flex-1 flex-col">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import { findUsageByRequestId } from "@/db/queries/usage";
+import { consoleCaller } from "@/lib/console/auth";
+import { notFound, toAppError } from "@/lib/errors";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * What one of the user's own requests was billed, from its usage event: the
+ * figures the playground pages show once a request has ended. Events are
+ * written a fraction of a second after the request, so 404 means "not yet".
+ */
+export async function GET(_request: Request, { params }: { params: Promise<{ requestId: string }> }) {
+  try {
+    const { user } = await consoleCaller();
+    const { requestId } = await params;
+    const [event] = (await findUsageByRequestId({ requestId })).filter((e) => e.userId === user.id);
+    if (!event) throw notFound("No usage recorded for this request yet", "request_id");
+    return Response.json(
+      {
+        request_id: event.requestId,
+        model: event.modelId,
+        status: event.status,
+        prompt_tokens: event.promptTokens,
+        completion_tokens: event.completionTokens,
+        reasoning_tokens: event.reasoningTokens,
+        units: event.units,
+        cost_nanos: event.costNanos.toString(),
+        latency_ms: event.latencyMs,
+        ttft_ms: event.ttftMs,
+        estimated: event.estimated,
+      },
+      { headers: { "cache-control": "no-store" } },
+    );
+  } catch (err) {
+    return toAppError(err).toResponse();
+  }
+}

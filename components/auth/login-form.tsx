@@ -1,0 +1,42 @@
+"use client";
+
+import { useActionState } from "react";
+import { login, type LoginState } from "@/app/(auth)/actions";
+import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
+
+export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
+  const [state, action] = useActionState<LoginState, FormData>(login, {});
+  return (
+    <form action={action} className="space-y-4" data-testid="login-form">
+      {state.error && (
+        <Alert tone="error" testId="login-error">
+          {state.error}
+        </Alert>
+      )}
+      <input type="hidden" name="callbackUrl" value={callbackUrl} />
+      <TextField
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="username"
+        required
+        autoFocus
+        defaultValue={state.email}
+        testId="login-email"
+      />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        testId="login-password"
+      />
+      <SubmitButton pendingLabel="Signing in…" testId="login-submit">
+        Sign in
+      </SubmitButton>
+    </form>
+  );
+}

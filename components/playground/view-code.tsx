@@ -1,0 +1,60 @@
+"use client";
+
+import { useRef, useState } from "react";
+import { CodeBlock } from "@/components/ui/code-block";
+import { LanguageTabs, SNIPPET_LANGUAGES } from "./language-tabs";
+import { type SnippetLanguage, snippet } from "./snippets";
+
+/** A button that opens the current request as code to run with one's own API key. */
+export function ViewCode({ baseUrl, path, request, disabled }: { baseUrl: string; path: string; request: () => Record<string, unknown>; disabled?: boolean }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [language, setLanguage] = useState<SnippetLanguage>("curl");
+  const [body, setBody] = useState<Record<string, unknown> | null>(null);
+  return (
+    <>
+      <button
+        type="button"
+        data-testid="view-code"
+        disabled={disabled}
+        onClick={() => {
+          setBody(request());
+          dialog.current?.showModal();
+        }}
+        className="inline-flex h-8 items-center rounded-md border border-field-border bg-surface px-3 text-xs font-medium hover:bg-accent disabled:opacity-50"
+      >
+        View code
+      </button>
+      <dialog
+        ref={dialog}
+        aria-labelledby="view-code-title"
+        data-testid="view-code-dialog"
+        onClick={(e) => {
+          if (e.target === dialog.current) dialog.current.close();
+        }}
+        className="m-auto w-[min(46rem,calc(100vw-2rem))] rounded-lg border bg-surface p-0 text-foreground shadow-xl backdrop:bg-black/40"
+      >
+        <div className="space-y-3 p-4 sm:p-5">
+          <header className="flex items-start justify-between gap-4">
+            <div>
+              <h2 id="view-code-title" className="text-base font-semibold">
+                This request as code
+              </h2>
+              <p className="text-sm text-muted">
+                Run it with an API key of yours in <code className="text-foreground">LLMAAS_API_KEY</code>.
+              </p>
+            </div>
+            <button type="button" onClick={() => dialog.current?.close()} data-testid="view-code-close" className="rounded px-2 py-1 text-sm text-muted hover:bg-accent" aria-label="Close">
+              ✕
+            </button>
+          </header>
+          <LanguageTabs value={language} onChange={setLanguage} testIdPrefix="code-tab" />
+          {body && (
+            <div className="max-h-[60vh] overflow-y-auto">
+              <CodeBlock label={SNIPPET_LANGUAGES.find((l) => l.id === language)!.label} code={snippet(language, baseUrl, path, body)} testId="code-snippet" />
+            </div>
+          )}
+        </div>
+      </dialog>
+    </>
+  );
+}
