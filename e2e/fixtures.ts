@@ -1,0 +1,65 @@
+import path from "node:path";
+import type { Page } from "@playwright/test";
+
+/** Where the test server listens (playwright.config.ts starts it there). */
+export const BASE_URL = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
+
+/** The administrator the first-run project creates and every later spec signs in as. */
+export const ADMIN = {
+  accountName: "Acme Research",
+  name: "Ada Admin",
+  email: "ada@acme.test",
+  password: "correct horse battery",
+} as const;
+
+/** Saves the page in both colour schemes under test-results/screenshots/, for a person to look at. */
+export async function screenshotBothSchemes(page: Page, name: string) {
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: path.join("test-results", "screenshots", `${name}-${colorScheme}.png`), fullPage: true, animations: "disabled" });
+  }
+  await page.emulateMedia({ colorScheme: null });
+}
+
+/** A member of the admin's account, made with the models, who has never opened the console. */
+export const MEMBER = { email: "ben@acme.test", password: "member password 1" } as const;
+
+/** The fake OpenAI-compatible backend the test run starts beside the server. */
+export const FAKE_BACKEND_PORT = Number(process.env.E2E_FAKE_BACKEND_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 99);
+export const FAKE_BACKEND_URL = `http://127.0.0.1:${FAKE_BACKEND_PORT}`;
+
+export interface BackendRequest {
+  path: string;
+  model: string;
+  stream: boolean;
+  aborted: boolean;
+  finished: boolean;
+  images: number;
+  tools: number;
+}
+
+/** What the fake backend was asked so far, oldest first. */
+export async function backendRequests(): Promise<BackendRequest[]> {
+  const res = await fetch(`${FAKE_BACKEND_URL}/__requests`);
+  return (await res.json()) as BackendRequest[];
+}
+
+/** Signs in as the administrator (or another user), from any page. */
+export async function signInAsAdmin(page: Page, who: { email: string; password: string } = ADMIN) {
+  await page.goto("/login");
+  await page.getByTestId("login-email").fill(who.email);
+  await page.getByTestId("login-password").fill(who.password);
+  await page.getByTestId("login-submit").click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+/**
+ * Whether the platform serves an API endpoint yet: an unknown one answers
+ * 404 with code unknown_url. The console's pages must work when it does and
+ * say so cleanly when it does not.
+ */
+export async function endpointServed(page: Page, path: string): Promise<boolean> {
+  const res = await page.request.post(`/api/console/v1${path}`, { data: {} });
+  const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
+  return body.error?.code !== "unknown_url";
+}
