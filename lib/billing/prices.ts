@@ -1,5 +1,6 @@
 import { listPrices } from "@/db/queries/prices";
 import { type Price, priceUnitEnum } from "@/db/schema";
+import { every } from "../every";
 
 export const PRICE_UNITS = priceUnitEnum.enumValues;
 export type PriceUnit = (typeof PRICE_UNITS)[number];
@@ -13,7 +14,7 @@ export type PriceTable = Record<PriceUnit, bigint>;
 export class PriceBook {
   private rows: Price[] = [];
   private loaded: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | undefined;
+  private stopTimer: (() => void) | undefined;
 
   constructor(private readonly refreshMs = 5_000) {}
 
@@ -47,12 +48,12 @@ export class PriceBook {
 
   start(): void {
     this.stop();
-    this.timer = setInterval(() => void this.refresh().catch(() => {}), this.refreshMs);
-    this.timer.unref();
+    this.stopTimer = every(this.refreshMs, () => this.refresh());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopTimer?.();
+    this.stopTimer = undefined;
   }
 }
 

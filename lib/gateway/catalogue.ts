@@ -2,6 +2,7 @@ import { listModelsWithBackends } from "@/db/queries/backends";
 import type { Capability } from "../backends/registry";
 import type { Target } from "../backends/router";
 import type { BackendConfig } from "../backends/types";
+import { every } from "../every";
 
 export interface CatalogueModel {
   id: string;
@@ -31,7 +32,7 @@ export class Catalogue {
   private backends = new Map<string, BackendConfig>();
   private loaded: Promise<void> | null = null;
   private lastLoad = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private stopTimer: (() => void) | undefined;
   private readonly refreshMs: number;
   private readonly missRefreshMs: number;
 
@@ -108,12 +109,11 @@ export class Catalogue {
 
   start(): void {
     this.stop();
-    this.timer = setInterval(() => void this.refresh().catch(() => {}), this.refreshMs);
-    this.timer.unref();
+    this.stopTimer = every(this.refreshMs, () => this.refresh());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTimer?.();
+    this.stopTimer = undefined;
   }
 }

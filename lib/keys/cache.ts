@@ -1,6 +1,7 @@
 import { findApiKeyByHash, listKeysRevokedSince } from "@/db/queries/keys";
 import type { ApiKey } from "@/db/schema";
 import { hashSecret } from "./secret";
+import { every } from "../every";
 
 export type AuthenticatedKey = Omit<ApiKey, "hash" | "lastUsedAt">;
 
@@ -52,19 +53,9 @@ export function clearKeyCache(): void {
  * working anywhere, on both Postgres and the embedded database.
  */
 export function watchRevocations(intervalMs = 400): () => void {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      const since = new Date(Date.now() - 10_000);
-      for (const { hash } of await listKeysRevokedSince({ since })) cache.delete(hash);
-    } catch {
-      // The database being briefly unreachable must not kill the watcher.
-    } finally {
-      running = false;
-    }
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  // The database being briefly unreachable must not kill the watcher: every() keeps going.
+  return every(intervalMs, async () => {
+    const since = new Date(Date.now() - 10_000);
+    for (const { hash } of await listKeysRevokedSince({ since })) cache.delete(hash);
+  });
 }

@@ -19,6 +19,7 @@ import type { Limiter, Reservation, ReserveInput, UsageCounts } from "../gateway
 import type { AuthenticatedKey } from "../keys/cache";
 import { log } from "../log";
 import { dayWindow, hourWindow, minuteWindow, monthWindow, unixSeconds, type Window } from "./windows";
+import { every } from "../every";
 
 export const METRICS = {
   requests: "requests_minute",
@@ -69,7 +70,7 @@ export class DbLimiter implements Limiter {
   private accounts = new Map<string, AccountConfig>();
   private open = new Map<string, () => { promptTokens: number; completionTokens: number }>();
   private lastProgress = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
+  private stopTimer: (() => void) | undefined;
   private readonly now: () => Date;
 
   constructor(private readonly options: DbLimiterOptions) {
@@ -282,8 +283,7 @@ export class DbLimiter implements Limiter {
   start(): void {
     this.stop();
     void this.beat().catch(() => {});
-    this.timer = setInterval(() => void this.beat().catch((err) => log.warn("heartbeat failed", { error: (err as Error).message })), this.options.heartbeatMs ?? 2_000);
-    this.timer.unref();
+    this.stopTimer = every(this.options.heartbeatMs ?? 2_000, () => this.beat(), (err) => log.warn("heartbeat failed", { error: (err as Error).message }));
   }
 
   async stopAndLeave(): Promise<void> {
@@ -292,7 +292,7 @@ export class DbLimiter implements Limiter {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTimer?.();
+    this.stopTimer = undefined;
   }
 }

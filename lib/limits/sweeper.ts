@@ -4,6 +4,7 @@ import { billableQuantities, costOf, pricesFromJson } from "../billing/cost";
 import { log } from "../log";
 import { consumed } from "./limiter";
 import { localDay } from "./windows";
+import { every } from "../every";
 
 /**
  * Settle the reservations of instances that stopped beating (crashed or
@@ -68,7 +69,5 @@ export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Da
 }
 
 export function startSweeper(timezone: string, intervalMs = 10_000): () => void {
-  const timer = setInterval(() => void reclaimOrphanReservations({ timezone }).catch(() => {}), intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return every(intervalMs, () => reclaimOrphanReservations({ timezone }));
 }
