@@ -1,13 +1,15 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { ApiError, CONSOLE_API, apiError, networkError } from "@/components/playground/api";
-import { type BilledUsage, billedUsage } from "@/components/playground/billed";
+import { CONSOLE_API, apiError } from "@/components/playground/api";
+import { useBilledCall } from "@/components/playground/use-billed-call";
 import { BilledFigures } from "@/components/playground/billed-figures";
 import { ModelPicker } from "@/components/playground/model-picker";
 import { ViewCode } from "@/components/playground/view-code";
+import { TryOutForm } from "@/components/playground/try-out-form";
 import type { ConsoleModel } from "@/lib/console/catalogue";
 import { download } from "./download";
+import { ApiErrorAlert } from "@/components/playground/api-error-alert";
 
 const VOICES = ["alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse"];
 const FORMATS = ["mp3", "wav", "opus", "aac", "flac", "pcm"] as const;
@@ -23,50 +25,27 @@ export function SpeechPlayground({ models, baseUrl, initialModel }: { models: Co
   const [voice, setVoice] = useState("alloy");
   const [format, setFormat] = useState<Format>("mp3");
   const [speed, setSpeed] = useState(1);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const [audio, setAudio] = useState<{ url: string; blob: Blob; format: Format; latencyMs: number } | null>(null);
-  const [billed, setBilled] = useState<BilledUsage | null>(null);
-  const [billing, setBilling] = useState(false);
+  const { busy, error, billed, billing, run } = useBilledCall();
 
   useEffect(() => () => void (audio && URL.revokeObjectURL(audio.url)), [audio]);
 
   const request = () => ({ model: modelId, input: text, voice, response_format: format, ...(speed !== 1 ? { speed } : {}) });
 
-  async function speak() {
-    setBusy(true);
-    setError(null);
-    setBilled(null);
-    const started = performance.now();
-    try {
-      let res: Response;
-      try {
-        res = await fetch(`${CONSOLE_API}/audio/speech`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request()) });
-      } catch (err) {
-        throw networkError(err);
-      }
+  function speak() {
+    return run(async () => {
+      const started = performance.now();
+      const res = await fetch(`${CONSOLE_API}/audio/speech`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request()) });
       if (!res.ok) throw await apiError(res);
       const blob = await res.blob();
       setAudio({ url: URL.createObjectURL(blob), blob, format, latencyMs: Math.round(performance.now() - started) });
-      setBilling(true);
-      setBilled(await billedUsage(res.headers.get("id")));
-      setBilling(false);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : networkError(err));
-    } finally {
-      setBusy(false);
-    }
+      return res.headers;
+    });
   }
 
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-      <form
-        className="space-y-4 rounded-lg border bg-surface p-4 shadow-xs"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void speak();
-        }}
-      >
+      <TryOutForm onSubmit={speak} className="space-y-4 rounded-lg border bg-surface p-4 shadow-xs">
         <div className="space-y-1.5">
           <label htmlFor="speech-text" className={label}>
             Text
@@ -94,12 +73,7 @@ export function SpeechPlayground({ models, baseUrl, initialModel }: { models: Co
             {busy ? "Generating…" : "Speak"}
           </button>
         </div>
-        {error && (
-          <div role="alert" className="rounded-md border border-danger-border bg-danger-surface px-3 py-2 text-sm text-danger" data-testid="speech-error">
-            <p>{error.message}</p>
-            {error.hint && <p className="mt-1 text-xs">{error.hint}</p>}
-          </div>
-        )}
+        {error && <ApiErrorAlert error={error} testId="speech-error" />}
         <div className="min-h-24 rounded-md bg-surface-sunken p-3" aria-live="polite" data-testid="speech-result">
           {audio ? (
             <div className="space-y-2">
@@ -120,7 +94,7 @@ export function SpeechPlayground({ models, baseUrl, initialModel }: { models: Co
             <p className="py-6 text-center text-sm text-muted">{busy ? "Generating the audio…" : "The audio plays here."}</p>
           )}
         </div>
-      </form>
+      </TryOutForm>
       <div className="space-y-4 rounded-lg border bg-surface p-4 shadow-xs">
         <ModelPicker models={models} value={modelId} onChange={setModelId} testId="speech-model" disabled={busy} />
         <div className="space-y-1.5">

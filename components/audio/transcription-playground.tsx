@@ -1,14 +1,16 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { ApiError, CONSOLE_API, apiError, networkError } from "@/components/playground/api";
-import { type BilledUsage, billedUsage } from "@/components/playground/billed";
+import { CONSOLE_API, apiError } from "@/components/playground/api";
+import { useBilledCall } from "@/components/playground/use-billed-call";
 import { ModelPicker } from "@/components/playground/model-picker";
 import { ViewCode } from "@/components/playground/view-code";
+import { TryOutForm } from "@/components/playground/try-out-form";
 import type { ConsoleModel } from "@/lib/console/catalogue";
 import { type TimedSegment, parseSubtitles } from "./subtitles";
 import { type Transcript, TranscriptView } from "./transcript-view";
 import { useRecorder } from "./use-recorder";
+import { ApiErrorAlert } from "@/components/playground/api-error-alert";
 
 const FORMATS = ["verbose_json", "json", "text", "srt", "vtt"] as const;
 type Format = (typeof FORMATS)[number];
@@ -27,11 +29,8 @@ export function TranscriptionPlayground({ models, baseUrl, initialModel }: { mod
   const [task, setTask] = useState<"transcribe" | "translate">("transcribe");
   const [prompt, setPrompt] = useState("");
   const [format, setFormat] = useState<Format>("verbose_json");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const [result, setResult] = useState<Result | null>(null);
-  const [billed, setBilled] = useState<BilledUsage | null>(null);
-  const [billing, setBilling] = useState(false);
+  const { busy, error, billed, billing, run, reset } = useBilledCall();
   const [playing, setPlaying] = useState<number | null>(null);
   const [dragging, setDragging] = useState(false);
   const audio = useRef<HTMLAudioElement>(null);
@@ -42,8 +41,7 @@ export function TranscriptionPlayground({ models, baseUrl, initialModel }: { mod
   function choose(f: File) {
     setFile(f);
     setResult(null);
-    setBilled(null);
-    setError(null);
+    reset();
     setAudioUrl((old) => {
       if (old) URL.revokeObjectURL(old);
       return URL.createObjectURL(f);
@@ -62,15 +60,12 @@ export function TranscriptionPlayground({ models, baseUrl, initialModel }: { mod
 
   async function transcribe() {
     if (!file) return;
-    setBusy(true);
-    setError(null);
     setResult(null);
-    setBilled(null);
     const form = new FormData();
     form.append("file", file, file.name);
     for (const [k, v] of Object.entries(fields())) form.append(k, v);
     const started = performance.now();
-    try {
+    await run(async () => {
       const res = await fetch(`${CONSOLE_API}/audio/transcriptions`, { method: "POST", body: form });
       if (!res.ok) throw await apiError(res);
       const latencyMs = Math.round(performance.now() - started);
@@ -84,14 +79,8 @@ export function TranscriptionPlayground({ models, baseUrl, initialModel }: { mod
         r = { text: format === "text" ? text.trim() : segments.map((s) => s.text).join(" "), segments, language: null, duration: null, latencyMs, format };
       }
       setResult(r);
-      setBilling(true);
-      setBilled(await billedUsage(res.headers.get("id")));
-      setBilling(false);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : networkError(err));
-    } finally {
-      setBusy(false);
-    }
+      return res.headers;
+    });
   }
 
   function play(i: number) {
@@ -108,13 +97,7 @@ export function TranscriptionPlayground({ models, baseUrl, initialModel }: { mod
 
   return (
     <div className="grid gap-6 lg:grid-cols-[22rem_minmax(0,1fr)]">
-      <form
-        className="space-y-4 rounded-lg border bg-surface p-4 shadow-xs"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void transcribe();
-        }}
-      >
+      <TryOutForm onSubmit={transcribe} className="space-y-4 rounded-lg border bg-surface p-4 shadow-xs">
         <ModelPicker models={models} value={modelId} onChange={setModelId} testId="transcribe-model" disabled={busy} />
         <div
           className={`rounded-md border border-dashed p-4 text-center text-sm ${dragging ? "border-ring bg-accent" : ""}`}
@@ -201,7 +184,7 @@ export function TranscriptionPlayground({ models, baseUrl, initialModel }: { mod
           </button>
         </div>
         {model && <p className="text-xs text-muted">Billed per started minute of audio.</p>}
-      </form>
+      </TryOutForm>
 
       <section className="min-w-0 space-y-4" aria-live="polite" aria-busy={busy}>
         {audioUrl && (
@@ -221,12 +204,7 @@ export function TranscriptionPlayground({ models, baseUrl, initialModel }: { mod
             onPause={() => setPlaying(null)}
           />
         )}
-        {error && (
-          <div role="alert" className="rounded-md border border-danger-border bg-danger-surface px-3 py-2 text-sm text-danger" data-testid="transcribe-error">
-            <p>{error.message}</p>
-            {error.hint && <p className="mt-1 text-xs">{error.hint}</p>}
-          </div>
-        )}
+        {error && <ApiErrorAlert error={error} testId="transcribe-error" />}
         {!result && !error && (
           <div className="rounded-lg border border-dashed p-10 text-center text-sm text-muted" data-testid="transcribe-empty">
             {busy ? "Listening to the audio…" : file ? "Press Transcribe to turn the audio into text." : "Choose a file or record something: its text and timed segments appear here."}

@@ -1,12 +1,14 @@
 "use client";
 
 import { useState } from "react";
-import { ApiError, postJson } from "@/components/playground/api";
-import { type BilledUsage, billedUsage } from "@/components/playground/billed";
+import { postJson } from "@/components/playground/api";
+import { useBilledCall } from "@/components/playground/use-billed-call";
 import { BilledFigures } from "@/components/playground/billed-figures";
 import { ModelPicker } from "@/components/playground/model-picker";
 import { ViewCode } from "@/components/playground/view-code";
+import { TryOutForm, TryOutTextArea } from "@/components/playground/try-out-form";
 import type { ConsoleModel } from "@/lib/console/catalogue";
+import { ApiErrorAlert } from "@/components/playground/api-error-alert";
 
 const DOCUMENTS = ["Paris is the capital and largest city of France.", "Berlin is the capital of Germany.", "The Eiffel Tower is in Paris.", "Bananas are rich in potassium."];
 
@@ -21,43 +23,27 @@ export function RerankPlayground({ models, baseUrl, initialModel }: { models: Co
   const [query, setQuery] = useState("What is the capital of France?");
   const [docs, setDocs] = useState(DOCUMENTS.join("\n"));
   const [topN, setTopN] = useState<number | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const [result, setResult] = useState<{ documents: string[]; ranked: Ranked[]; latencyMs: number } | null>(null);
-  const [billed, setBilled] = useState<BilledUsage | null>(null);
-  const [billing, setBilling] = useState(false);
+  const { busy, error, billed, billing, run } = useBilledCall();
   const documents = docs.split("\n").map((d) => d.trim()).filter(Boolean);
   const request = () => ({ model: modelId, query, documents, ...(topN ? { top_n: topN } : {}) });
 
-  async function rank() {
-    setBusy(true);
-    setError(null);
-    setBilled(null);
-    try {
-      const { data, headers, latencyMs } = await postJson<{ results: Ranked[] }>("/rerank", request());
-      setResult({ documents, ranked: data.results, latencyMs });
-      setBilling(true);
-      setBilled(await billedUsage(headers.get("id")));
-      setBilling(false);
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(String(err), 0, null, null));
-      setResult(null);
-    } finally {
-      setBusy(false);
-    }
+  function rank() {
+    return run(
+      async () => {
+        const { data, headers, latencyMs } = await postJson<{ results: Ranked[] }>("/rerank", request());
+        setResult({ documents, ranked: data.results, latencyMs });
+        return headers;
+      },
+      () => setResult(null),
+    );
   }
 
   const best = result ? Math.max(...result.ranked.map((r) => r.relevance_score), 1e-9) : 1;
 
   return (
     <div className="grid gap-6 lg:grid-cols-[22rem_minmax(0,1fr)]">
-      <form
-        className="space-y-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void rank();
-        }}
-      >
+      <TryOutForm onSubmit={rank}>
         <ModelPicker models={models} value={modelId} onChange={setModelId} testId="rerank-model" disabled={busy} />
         <div className="space-y-1.5">
           <label htmlFor="rerank-query" className="block text-xs font-medium text-muted">
@@ -65,12 +51,7 @@ export function RerankPlayground({ models, baseUrl, initialModel }: { models: Co
           </label>
           <input id="rerank-query" data-testid="rerank-query" value={query} onChange={(e) => setQuery(e.target.value)} className="block h-9 w-full rounded-md border border-field-border bg-field px-2 text-sm" />
         </div>
-        <div className="space-y-1.5">
-          <label htmlFor="rerank-documents" className="block text-xs font-medium text-muted">
-            Documents, one per line
-          </label>
-          <textarea id="rerank-documents" data-testid="rerank-documents" rows={7} value={docs} onChange={(e) => setDocs(e.target.value)} className="block w-full rounded-md border border-field-border bg-field p-2 text-sm" />
-        </div>
+        <TryOutTextArea id="rerank-documents" label="Documents, one per line" rows={7} value={docs} onChange={setDocs} />
         <div className="flex items-end justify-between gap-2">
           <div className="space-y-1.5">
             <label htmlFor="rerank-top" className="block text-xs font-medium text-muted">
@@ -85,14 +66,9 @@ export function RerankPlayground({ models, baseUrl, initialModel }: { models: Co
             </button>
           </div>
         </div>
-      </form>
+      </TryOutForm>
       <div className="min-w-0 space-y-3" aria-live="polite">
-        {error && (
-          <div role="alert" className="rounded-md border border-danger-border bg-danger-surface px-3 py-2 text-sm text-danger" data-testid="rerank-error">
-            <p>{error.message}</p>
-            {error.hint && <p className="mt-1 text-xs">{error.hint}</p>}
-          </div>
-        )}
+        {error && <ApiErrorAlert error={error} testId="rerank-error" />}
         {!result && !error && <div className="rounded-lg border border-dashed p-10 text-center text-sm text-muted">Rank the documents to see which answer the query best.</div>}
         {result && (
           <>

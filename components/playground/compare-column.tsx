@@ -7,6 +7,7 @@ import { formatCost } from "./cost";
 import { Markdown } from "./markdown";
 import { MessageStatsRow } from "./message-stats";
 import { ModelPicker } from "./model-picker";
+import { ApiErrorAlert } from "./api-error-alert";
 
 /** One model's side of a comparison: its picker, its answers with their figures, its total cost. */
 export function CompareColumn({
@@ -60,10 +61,7 @@ export function CompareColumn({
                 {m.content ? <Markdown text={m.content} /> : m.id === streamingId ? <span className="text-sm text-muted">Waiting for the first token…</span> : null}
               </div>
               {m.error && (
-                <div role="alert" className="rounded-md border border-danger-border bg-danger-surface px-3 py-2 text-sm text-danger" data-testid="compare-error">
-                  {m.error.message}
-                  {m.error.hint && <p className="mt-1 text-xs">{m.error.hint}</p>}
-                </div>
+                <ApiErrorAlert error={m.error} testId="compare-error" />
               )}
               {m.stopped && <p className="text-xs text-muted">Stopped.</p>}
               <MessageStatsRow stats={m.stats} streaming={m.id === streamingId} testId="compare-stats" />

@@ -6,6 +6,7 @@ import type { ChatMessage } from "./chat-types";
 import { Markdown } from "./markdown";
 import { MessageStatsRow } from "./message-stats";
 import { ToolCallCard } from "./tool-call-card";
+import { ApiErrorAlert } from "./api-error-alert";
 
 const action = "rounded px-2 py-0.5 text-xs text-muted hover:bg-accent hover:text-foreground disabled:opacity-50";
 
@@ -143,10 +144,7 @@ export function MessageItem({
         <ToolCallCard calls={message.toolCalls} answered={answeredCalls} pending={pendingCalls.length > 0 && !streaming && !busy} onSubmit={onToolResult} />
       )}
       {message.error && (
-        <div role="alert" className="rounded-md border border-danger-border bg-danger-surface px-3 py-2 text-sm text-danger" data-testid="message-error">
-          <p>{message.error.message}</p>
-          {message.error.hint && <p className="mt-1 text-xs">{message.error.hint}</p>}
-        </div>
+        <ApiErrorAlert error={message.error} testId="message-error" />
       )}
       {message.stopped && (
         <p className="text-xs text-muted" data-testid="message-stopped">
