@@ -124,6 +124,18 @@ test("the playground works on a phone: panels open and close, and a message stre
   await screenshotBothSchemes(page, "chat-phone");
   await page.getByTestId("open-history").click();
   await expect(chat.conversations.first()).toBeVisible();
+
+  // The console's pages fold into one menu instead of a row that scrolls sideways.
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("nav-models")).toBeHidden();
+  await expect(page.getByTestId("nav-menu-button")).toHaveText("Chat");
+  await page.getByTestId("nav-menu-button").click();
+  await screenshotBothSchemes(page, "nav-phone");
+  await page.getByTestId("nav-models").click();
+  await expect(page).toHaveURL(/\/models$/);
+  await expect(page.getByTestId("nav-models")).toBeHidden();
+  await expect(page.getByTestId("nav-menu-button")).toHaveAttribute("aria-expanded", "false");
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
 
 test("a reasoning model's thinking is shown apart from its answer, with its reasoning tokens", async ({ page }) => {

@@ -6,7 +6,7 @@ import { ConsoleNav } from "./console-nav";
 
 export function TopBar({ user }: { user: Session["user"] }) {
   return (
-    <header className="border-b bg-surface">
+    <header className="relative border-b bg-surface">
       <div className="flex h-14 items-center gap-3 px-4 sm:gap-6 sm:px-6">
         <Link href="/" data-testid="brand-link" aria-label="llmaas overview" className="flex shrink-0 items-center">
           <Brand />
