@@ -4,14 +4,14 @@ import { useEffect, useState } from "react";
 import type { LimitState, LimitsSummary } from "@/lib/console/limits";
 import { formatCost, formatInt } from "./cost";
 
-function Meter({ label, state, money, testId }: { label: string; state: LimitState; money?: boolean; testId: string }) {
+function Meter({ label, state, money, testId, resetWord = "Resets" }: { label: string; state: LimitState; money?: boolean; testId: string; resetWord?: string }) {
   const used = BigInt(state.used);
   const limit = state.limit === null ? null : BigInt(state.limit);
   const share = limit && limit > 0n ? Math.min(100, Number((used * 1000n) / limit) / 10) : 0;
   const show = (n: bigint) => (money ? formatCost(n) : formatInt(n));
   const resets = new Date(state.resetsAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   return (
-    <div className="min-w-0 space-y-1" data-testid={testId} title={`Resets ${resets}`}>
+    <div className="min-w-0 space-y-1" data-testid={testId} title={`${resetWord} ${resets}`}>
       <p className="truncate text-[11px] text-muted">{label}</p>
       <p className="truncate text-sm font-semibold tabular-nums" data-testid={`${testId}-value`}>
         {limit === null ? (money ? show(used) : "unlimited") : money ? `${show(used)} of ${show(limit)}` : show(BigInt(state.remaining!))}
@@ -25,7 +25,7 @@ function Meter({ label, state, money, testId }: { label: string; state: LimitSta
   );
 }
 
-/** What is left of the hour's and day's output tokens and of the month's budget; re-read whenever `version` changes. */
+/** What is left of the output tokens of the last hour and day and of the month's budget; re-read whenever `version` changes. */
 export function LimitsPanel({ version }: { version: number }) {
   const [summary, setSummary] = useState<LimitsSummary | null>(null);
   const [failed, setFailed] = useState(false);
@@ -53,8 +53,8 @@ export function LimitsPanel({ version }: { version: number }) {
       {!summary && !failed && <div className="h-10 animate-pulse rounded-md bg-accent" aria-label="Loading limits" />}
       {summary && (
         <div className="grid grid-cols-2 gap-x-5 gap-y-2 sm:grid-cols-4">
-          <Meter label="Tokens left this hour" state={summary.tokensHour} testId="limit-hour" />
-          <Meter label="Tokens left today" state={summary.tokensDay} testId="limit-day" />
+          <Meter label="Tokens left, last hour" state={summary.tokensHour} testId="limit-hour" resetWord="More from" />
+          <Meter label="Tokens left, last 24 h" state={summary.tokensDay} testId="limit-day" resetWord="More from" />
           <Meter label="Spent this month" state={summary.spendMonth} money testId="limit-month" />
           <div className="min-w-0 space-y-1">
             <p className="truncate text-[11px] text-muted">{summary.balance !== null ? `Prepaid credit · ${summary.tier}` : "Tier"}</p>

@@ -11,7 +11,10 @@ import { getDb } from "../client";
 export interface Hold {
   scopeId: string;
   metric: string;
+  /** The window's current bucket (sliding windows) or the window itself (the month). */
   windowStart: Date;
+  /** Sliding windows: the oldest bucket still counted; the check sums every bucket from there. */
+  since?: Date | null;
   amount: bigint;
   /** Null: counted, not limited. */
   limit: bigint | null;
@@ -20,6 +23,8 @@ export interface Hold {
 export interface CounterState {
   used: bigint;
   reserved: bigint;
+  /** The oldest bucket with anything counted in the window, null when none. */
+  oldest: Date | null;
 }
 
 export type ReserveOutcome =
@@ -50,19 +55,13 @@ type Row = Record<string, unknown>;
 const rowsOf = (r: unknown) => (r as { rows: Row[] }).rows;
 const big = (v: unknown) => BigInt(String(v ?? 0));
 
-export function countersValues(holds: { scopeId: string; metric: string; windowStart: Date }[]) {
-  return sql.join(
-    holds.map((h) => sql`(${h.scopeId}::uuid, ${h.metric}, ${h.windowStart.toISOString()}::timestamptz)`),
-    sql`, `,
-  );
-}
-
 export async function reserveLimits(input: ReserveInput): Promise<ReserveOutcome> {
   const db = await getDb();
   const holds = input.holds.map((h) => ({
     scopeId: h.scopeId,
     metric: h.metric,
     windowStart: h.windowStart.toISOString(),
+    ...(h.since ? { since: h.since.toISOString() } : {}),
     amount: h.amount.toString(),
     limit: h.limit === null ? null : h.limit.toString(),
   }));
@@ -74,7 +73,7 @@ export async function reserveLimits(input: ReserveInput): Promise<ReserveOutcome
     instanceId: input.instanceId,
     modelId: input.modelId,
     endpoint: input.endpoint,
-    holds: { counters: holds.map(({ limit: _l, ...h }) => h), balanceNanos: input.balanceHold.toString() },
+    holds: { counters: holds.map(({ limit: _l, since: _s, ...h }) => h), balanceNanos: input.balanceHold.toString() },
     prices: input.prices,
     progress: { promptTokens: input.promptTokens, completionTokens: 0 },
   };
@@ -86,13 +85,17 @@ export async function reserveLimits(input: ReserveInput): Promise<ReserveOutcome
   if (r.ok) {
     return {
       ok: true,
-      counters: (r.counters as { used: string; reserved: string }[]).map((c) => ({ used: big(c.used), reserved: big(c.reserved) })),
+      counters: (r.counters as { used: string; reserved: string; oldest: string | null }[]).map((c) => ({
+        used: big(c.used),
+        reserved: big(c.reserved),
+        oldest: c.oldest ? new Date(c.oldest) : null,
+      })),
       balance: { balanceNanos: big(r.balance), reservedNanos: big(r.reserved) },
     };
   }
   if (r.reason === "activation") return { ok: false, reason: "activation", purchasedNanos: big(r.purchased) };
   if (r.reason === "balance") return { ok: false, reason: "balance", balanceNanos: big(r.balance), reservedNanos: big(r.reserved) };
-  return { ok: false, reason: "limit", hold: input.holds[Number(r.index)]!, state: { used: big(r.used), reserved: big(r.reserved) } };
+  return { ok: false, reason: "limit", hold: input.holds[Number(r.index)]!, state: { used: big(r.used), reserved: big(r.reserved), oldest: null } };
 }
 
 export interface SettleInput {
@@ -119,16 +122,64 @@ export async function settleReservation(input: SettleInput): Promise<boolean> {
   return row!.ok === true || row!.ok === "t";
 }
 
-/** Current counters of some windows (for headers of requests that reserve nothing). */
-export async function readCounters(keys: { scopeId: string; metric: string; windowStart: Date }[]): Promise<(CounterState & { scopeId: string; metric: string })[]> {
+export interface WindowKey {
+  scopeId: string;
+  metric: string;
+  windowStart: Date;
+  since?: Date | null;
+}
+
+/** What each window counts right now, in the order asked (for headers and the console). */
+export async function readWindows(keys: WindowKey[]): Promise<CounterState[]> {
   if (keys.length === 0) return [];
   const db = await getDb();
-  const rows = rowsOf(
-    await db.execute(sql`select c.scope_id, c.metric, c.used, c.reserved from limit_counters c
-      join (values ${countersValues(keys)}) as v(scope_id, metric, window_start)
-      on c.scope_id = v.scope_id and c.metric = v.metric and c.window_start = v.window_start`),
+  const values = sql.join(
+    keys.map(
+      (k, i) =>
+        sql`(${i}::int, ${k.scopeId}::uuid, ${k.metric}, ${(k.since ?? k.windowStart).toISOString()}::timestamptz, ${k.windowStart.toISOString()}::timestamptz)`,
+    ),
+    sql`, `,
   );
-  return rows.map((r) => ({ scopeId: String(r.scope_id), metric: String(r.metric), used: big(r.used), reserved: big(r.reserved) }));
+  const rows = rowsOf(
+    await db.execute(sql`select v.i, coalesce(sum(c.used), 0)::text as used, coalesce(sum(c.reserved), 0)::text as reserved,
+        min(c.window_start) filter (where c.used + c.reserved > 0) as oldest
+      from (values ${values}) as v(i, scope_id, metric, since, window_start)
+      left join limit_counters c on c.scope_id = v.scope_id and c.metric = v.metric and c.window_start >= v.since and c.window_start <= v.window_start
+      group by v.i order by v.i`),
+  );
+  return rows.map((r) => ({ used: big(r.used), reserved: big(r.reserved), oldest: r.oldest ? new Date(r.oldest as string | Date) : null }));
+}
+
+/** The buckets of one sliding window, oldest first: when each stops counting decides when a refused request may retry. */
+export async function readBuckets(k: WindowKey): Promise<{ start: Date; amount: bigint }[]> {
+  const db = await getDb();
+  const rows = rowsOf(
+    await db.execute(sql`select window_start, (used + reserved)::text as amount from limit_counters
+      where scope_id = ${k.scopeId}::uuid and metric = ${k.metric} and window_start >= ${(k.since ?? k.windowStart).toISOString()}::timestamptz
+        and window_start <= ${k.windowStart.toISOString()}::timestamptz and used + reserved > 0
+      order by window_start`),
+  );
+  return rows.map((r) => ({ start: new Date(r.window_start as string | Date), amount: big(r.amount) }));
+}
+
+/**
+ * Delete the buckets of sliding windows that no window counts any more:
+ * those more than their metric's `keepMs` older than the newest bucket of the
+ * same counter (relative to the counter's own newest bucket, not the clock),
+ * with nothing reserved.
+ */
+export async function pruneBuckets(rules: { metric: string; keepMs: number }[]): Promise<number> {
+  const db = await getDb();
+  const keep = sql.join(
+    rules.map((r) => sql`(${r.metric}, make_interval(secs => ${r.keepMs / 1000}))`),
+    sql`, `,
+  );
+  const result = await db.execute(sql`delete from limit_counters c
+    using (select l.scope_id, l.metric, max(l.window_start) - k.keep as cutoff
+      from limit_counters l join (values ${keep}) as k(metric, keep) on k.metric = l.metric
+      group by l.scope_id, l.metric, k.keep) n
+    where c.scope_id = n.scope_id and c.metric = n.metric and c.reserved = 0 and c.window_start < n.cutoff`);
+  return (result as unknown as { rowCount?: number; affectedRows?: number }).rowCount ?? (result as unknown as { affectedRows?: number }).affectedRows ?? 0;
 }
 
 export async function readBalance({ accountId }: { accountId: string }) {

@@ -1,15 +1,16 @@
 import { findAccountById } from "@/db/queries/accounts";
-import { readBalance, readCounters } from "@/db/queries/limits";
+import { readBalance, readWindows } from "@/db/queries/limits";
 import { env } from "@/lib/env";
 import type { AuthenticatedKey } from "@/lib/keys/cache";
 import { METRICS } from "@/lib/limits/limiter";
-import { dayWindow, hourWindow, monthWindow } from "@/lib/limits/windows";
+import { SLIDING, leavesWindowAt, monthWindow, slidingWindow } from "@/lib/limits/windows";
 
 /** A limit as the console shows it; numbers are strings so nano-euros stay exact in JSON. */
 export interface LimitState {
   used: string;
   limit: string | null;
   remaining: string | null;
+  /** When remaining next grows: the month's end, or when the oldest counted tokens leave a sliding window. */
   resetsAt: string;
 }
 
@@ -33,20 +34,23 @@ export async function limitsSummary(key: AuthenticatedKey, at = new Date()): Pro
   const found = await findAccountById({ id: key.accountId });
   if (!found) throw new Error("account not found");
   const { account, tier } = found;
+  const hour = slidingWindow(at, SLIDING.tokensHour.spanMs, SLIDING.tokensHour.bucketMs);
+  const day = slidingWindow(at, SLIDING.tokensDay.spanMs, SLIDING.tokensDay.bucketMs);
+  const month = monthWindow(at, tz);
   const windows = [
-    { metric: METRICS.tokensHour, window: hourWindow(at, tz), limit: nullable(tier.outputTokensPerHour) },
-    { metric: METRICS.tokensDay, window: dayWindow(at, tz), limit: nullable(tier.outputTokensPerDay) },
-    { metric: METRICS.spendMonth, window: monthWindow(at, tz), limit: min(tier.monthlyLimitNanos, account.monthlyBudgetNanos) },
+    { metric: METRICS.tokensHour, windowStart: hour.bucket.start, since: hour.since, limit: nullable(tier.outputTokensPerHour), reset: (oldest: Date | null) => (oldest ? leavesWindowAt(oldest, hour) : at) },
+    { metric: METRICS.tokensDay, windowStart: day.bucket.start, since: day.since, limit: nullable(tier.outputTokensPerDay), reset: (oldest: Date | null) => (oldest ? leavesWindowAt(oldest, day) : at) },
+    { metric: METRICS.spendMonth, windowStart: month.start, since: null, limit: min(tier.monthlyLimitNanos, account.monthlyBudgetNanos), reset: () => month.end },
   ];
-  const [rows, balance] = await Promise.all([
-    readCounters(windows.map((w) => ({ scopeId: account.id, metric: w.metric, windowStart: w.window.start }))),
+  const [states, balance] = await Promise.all([
+    readWindows(windows.map((w) => ({ scopeId: account.id, metric: w.metric, windowStart: w.windowStart, since: w.since }))),
     readBalance({ accountId: account.id }),
   ]);
-  const [tokensHour, tokensDay, spendMonth] = windows.map(({ metric, window, limit }): LimitState => {
-    const row = rows.find((r) => r.metric === metric);
-    const used = (row?.used ?? 0n) + (row?.reserved ?? 0n);
+  const [tokensHour, tokensDay, spendMonth] = windows.map(({ limit, reset }, i): LimitState => {
+    const state = states[i]!;
+    const used = state.used + state.reserved;
     const remaining = limit === null ? null : limit - used < 0n ? 0n : limit - used;
-    return { used: used.toString(), limit: limit?.toString() ?? null, remaining: remaining?.toString() ?? null, resetsAt: window.end.toISOString() };
+    return { used: used.toString(), limit: limit?.toString() ?? null, remaining: remaining?.toString() ?? null, resetsAt: reset(state.oldest).toISOString() };
   });
   return {
     tier: tier.name,

@@ -5,11 +5,13 @@ import {
   type Hold,
   checkpointReservations,
   heartbeatInstance,
-  readCounters,
+  readBuckets,
+  readWindows,
   removeInstance,
   reserveLimits,
   settleReservation,
 } from "@/db/queries/limits";
+import type { CounterState } from "@/db/queries/limits";
 import type { Account, Tier } from "@/db/schema";
 import { billableQuantities, costOf, pricesToJson } from "../billing/cost";
 import { formatEuros } from "../billing/money";
@@ -18,7 +20,7 @@ import { AppError } from "../errors";
 import type { Limiter, Reservation, ReserveInput, UsageCounts } from "../gateway/context";
 import type { AuthenticatedKey } from "../keys/cache";
 import { log } from "../log";
-import { dayWindow, hourWindow, minuteWindow, monthWindow, unixSeconds, type Window } from "./windows";
+import { SLIDING, type SlidingWindow, type Window, leavesWindowAt, monthWindow, slidingWindow, unixSeconds } from "./windows";
 import { every } from "../every";
 
 export const METRICS = {
@@ -55,8 +57,22 @@ export const consumed = (completionTokens: number, cost: bigint): Record<string,
 /** Prompt tokens can't exceed the prompt's UTF-8 bytes, plus a template's few tokens per message: a safe worst case. */
 export const promptTokensUpperBound = (estimate: number) => estimate * 4 + 64;
 
+type Kind = "requests" | "tokensHour" | "tokensDay" | "spendMonth";
+
 interface Plan {
-  holds: (Hold & { window: Window; kind: "requests" | "tokensHour" | "tokensDay" | "spendMonth"; scope: "account" | "key" })[];
+  /** Rate limits hold a sliding window, the budget its calendar month. */
+  holds: (Hold & { window: SlidingWindow | Window; kind: Kind; scope: "account" | "key" })[];
+}
+
+const isSliding = (w: SlidingWindow | Window): w is SlidingWindow => "since" in w;
+
+/**
+ * When the window's remaining next grows: the month's end, or for a sliding
+ * window the moment its oldest counted units leave it (now, when it counts nothing).
+ */
+function resetAt(window: SlidingWindow | Window, state: CounterState, at: Date): Date {
+  if (!isSliding(window)) return window.end;
+  return state.oldest ? leavesWindowAt(state.oldest, window) : at;
 }
 
 /**
@@ -97,23 +113,36 @@ export class DbLimiter implements Limiter {
     const tz = this.options.timezone;
     const { tier, account } = cfg;
     const holds: Plan["holds"] = [];
-    const add = (scope: "account" | "key", kind: Plan["holds"][number]["kind"], window: Window, amount: bigint, limit: bigint | null) =>
-      holds.push({ scope, kind, window, scopeId: scope === "account" ? account.id : key.id, metric: METRICS[kind], windowStart: window.start, amount, limit });
+    const add = (scope: "account" | "key", kind: Kind, amount: bigint, limit: bigint | null) => {
+      const window = kind === "spendMonth" ? monthWindow(at, tz) : slidingWindow(at, SLIDING[kind].spanMs, SLIDING[kind].bucketMs);
+      const sliding = isSliding(window);
+      holds.push({
+        scope,
+        kind,
+        window,
+        scopeId: scope === "account" ? account.id : key.id,
+        metric: METRICS[kind],
+        windowStart: sliding ? window.bucket.start : window.start,
+        since: sliding ? window.since : null,
+        amount,
+        limit,
+      });
+    };
     const min = (a: bigint | null, b: bigint | null) => (a === null ? b : b === null ? a : a < b ? a : b);
     const n = (v: number | null | undefined) => (v === null || v === undefined ? null : BigInt(v));
 
-    add("account", "requests", minuteWindow(at), 1n, BigInt(tier.requestsPerMinute));
+    add("account", "requests", 1n, BigInt(tier.requestsPerMinute));
     if (outputTokens > 0n) {
-      if (tier.outputTokensPerHour !== null) add("account", "tokensHour", hourWindow(at, tz), outputTokens, n(tier.outputTokensPerHour));
-      if (tier.outputTokensPerDay !== null) add("account", "tokensDay", dayWindow(at, tz), outputTokens, n(tier.outputTokensPerDay));
-      // A key's windows are always counted, so a limit set mid-hour starts from what the key already used.
-      add("key", "tokensHour", hourWindow(at, tz), outputTokens, n(key.outputTokensPerHour));
-      add("key", "tokensDay", dayWindow(at, tz), outputTokens, n(key.outputTokensPerDay));
+      if (tier.outputTokensPerHour !== null) add("account", "tokensHour", outputTokens, n(tier.outputTokensPerHour));
+      if (tier.outputTokensPerDay !== null) add("account", "tokensDay", outputTokens, n(tier.outputTokensPerDay));
+      // A key's windows are always counted, so a limit set on a key starts from what the key already used.
+      add("key", "tokensHour", outputTokens, n(key.outputTokensPerHour));
+      add("key", "tokensDay", outputTokens, n(key.outputTokensPerDay));
     }
     const accountCap = min(tier.monthlyLimitNanos, account.monthlyBudgetNanos);
     // Month-to-date spend is always counted: it is what the monthly cap and the console read.
-    add("account", "spendMonth", monthWindow(at, tz), cost, accountCap);
-    add("key", "spendMonth", monthWindow(at, tz), cost, key.monthlyBudgetNanos);
+    add("account", "spendMonth", cost, accountCap);
+    add("key", "spendMonth", cost, key.monthlyBudgetNanos);
     return { holds };
   }
 
@@ -152,7 +181,8 @@ export class DbLimiter implements Limiter {
     });
     if (!outcome.ok) {
       const headers = await this.headersFor(input.key, at).catch(() => ({}) as Record<string, string>);
-      throw this.refusal(outcome, plan, cfg, at, headers);
+      const retryAt = outcome.reason === "limit" ? await this.retryAt(plan, outcome.hold, at).catch(() => null) : null;
+      throw this.refusal(outcome, plan, cfg, at, headers, retryAt);
     }
     const headers = this.headers(plan, outcome.counters, at);
     if (input.progress) this.open.set(reservationId, input.progress);
@@ -195,7 +225,33 @@ export class DbLimiter implements Limiter {
     return settled ? cost : 0n;
   }
 
-  private refusal(outcome: Exclude<Awaited<ReturnType<typeof reserveLimits>>, { ok: true }>, plan: Plan, cfg: AccountConfig, at: Date, headers: Record<string, string>) {
+  /**
+   * When a refused hold could fit: the end of its month, or for a sliding
+   * window the moment enough of the oldest buckets have left it.
+   */
+  private async retryAt(plan: Plan, refused: Hold, at: Date): Promise<Date> {
+    const hold = plan.holds.find((h) => h.metric === refused.metric && h.scopeId === refused.scopeId)!;
+    if (!isSliding(hold.window)) return hold.window.end;
+    const window = hold.window;
+    const buckets = await readBuckets(hold);
+    const total = buckets.reduce((sum, b) => sum + b.amount, 0n);
+    let over = total + hold.amount - (hold.limit ?? 0n);
+    for (const b of buckets) {
+      over -= b.amount;
+      if (over <= 0n) return leavesWindowAt(b.start, window);
+    }
+    // More than the whole window allows: nothing frees enough; say when it is empty.
+    return leavesWindowAt(window.bucket.start, window);
+  }
+
+  private refusal(
+    outcome: Exclude<Awaited<ReturnType<typeof reserveLimits>>, { ok: true }>,
+    plan: Plan,
+    cfg: AccountConfig,
+    at: Date,
+    headers: Record<string, string>,
+    retryAt: Date | null,
+  ) {
     if (outcome.reason === "activation") {
       return new AppError(
         429,
@@ -217,7 +273,8 @@ export class DbLimiter implements Limiter {
       );
     }
     const hold = plan.holds.find((h) => h.metric === outcome.hold.metric && h.scopeId === outcome.hold.scopeId)!;
-    const retryAfter = String(Math.max(1, Math.ceil((hold.window.end.getTime() - at.getTime()) / 1000)));
+    const until = retryAt ?? (isSliding(hold.window) ? leavesWindowAt(hold.window.bucket.start, hold.window) : hold.window.end);
+    const retryAfter = String(Math.max(1, Math.ceil((until.getTime() - at.getTime()) / 1000)));
     if (hold.kind === "spendMonth") {
       return new AppError(
         429,
@@ -234,7 +291,7 @@ export class DbLimiter implements Limiter {
     });
   }
 
-  private headers(plan: Plan, states: { used: bigint; reserved: bigint }[], _at: Date): Record<string, string> {
+  private headers(plan: Plan, states: CounterState[], at: Date): Record<string, string> {
     const out: Record<string, string> = {};
     const set = (suffix: string, i: number) => {
       const h = plan.holds[i]!;
@@ -243,7 +300,7 @@ export class DbLimiter implements Limiter {
       const remaining = h.limit - s.used - s.reserved;
       out[`x-ratelimit-limit-${suffix}`] = h.limit.toString();
       out[`x-ratelimit-remaining-${suffix}`] = (remaining < 0n ? 0n : remaining).toString();
-      out[`x-ratelimit-reset-${suffix}`] = String(unixSeconds(h.window.end));
+      out[`x-ratelimit-reset-${suffix}`] = String(unixSeconds(resetAt(h.window, s, at)));
     };
     plan.holds.forEach((h, i) => {
       if (h.scope !== "account") return;
@@ -259,12 +316,7 @@ export class DbLimiter implements Limiter {
     const cfg = await this.accountConfig(key.accountId);
     const plan = this.plan(key, cfg, at, 1n, 0n);
     plan.holds = plan.holds.filter((h) => h.scope === "account" && h.kind !== "spendMonth");
-    const rows = await readCounters(plan.holds);
-    const states = plan.holds.map((h) => {
-      const r = rows.find((x) => x.scopeId === h.scopeId && x.metric === h.metric);
-      return { used: r?.used ?? 0n, reserved: r?.reserved ?? 0n };
-    });
-    return this.headers(plan, states, at);
+    return this.headers(plan, await readWindows(plan.holds), at);
   }
 
   /** Heartbeat this instance and checkpoint open streams, so a crash loses nothing that was generated. */

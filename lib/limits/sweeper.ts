@@ -1,9 +1,9 @@
-import { listOrphanReservations, settleReservation } from "@/db/queries/limits";
+import { listOrphanReservations, pruneBuckets, settleReservation } from "@/db/queries/limits";
 import { insertUsageEvents } from "@/db/queries/usage";
 import { billableQuantities, costOf, pricesFromJson } from "../billing/cost";
 import { log } from "../log";
-import { consumed } from "./limiter";
-import { localDay } from "./windows";
+import { METRICS, consumed } from "./limiter";
+import { SLIDING, localDay } from "./windows";
 import { every } from "../every";
 
 /**
@@ -68,6 +68,18 @@ export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Da
   return settled;
 }
 
-export function startSweeper(timezone: string, intervalMs = 10_000): () => void {
-  return every(intervalMs, () => reclaimOrphanReservations({ timezone }));
+/** Delete the buckets no sliding window counts any more (each kept a while past its span), so the counters table stays small. */
+export function pruneOldBuckets(): Promise<number> {
+  return pruneBuckets(
+    (["requests", "tokensHour", "tokensDay"] as const).map((kind) => ({ metric: METRICS[kind], keepMs: 2 * SLIDING[kind].spanMs })),
+  );
+}
+
+export function startSweeper(timezone: string, intervalMs = 10_000, pruneMs = 600_000): () => void {
+  const stopReclaim = every(intervalMs, () => reclaimOrphanReservations({ timezone }));
+  const stopPrune = every(pruneMs, pruneOldBuckets, (err) => log.warn("pruning rate-limit buckets failed", { error: (err as Error).message }));
+  return () => {
+    stopReclaim();
+    stopPrune();
+  };
 }

@@ -1,6 +1,8 @@
 /*
- * Fixed windows: the calendar minute, hour and day, and the calendar month,
- * in the platform's time zone. A window's counters start at zero when it begins.
+ * Two kinds of windows. Rate limits (requests per minute, output tokens per
+ * hour and per day) slide: they count what was used in the last minute, hour
+ * or day, kept in small buckets. Budgets follow the calendar month in the
+ * platform's time zone and start at zero when it begins.
  */
 
 const MINUTE = 60_000;
@@ -53,21 +55,33 @@ export interface Window {
   end: Date;
 }
 
-export function minuteWindow(at: Date): Window {
-  const start = Math.floor(at.getTime() / MINUTE) * MINUTE;
-  return { start: new Date(start), end: new Date(start + MINUTE) };
+/**
+ * A sliding window: the bucket a new request counts in, and the oldest
+ * bucket still counted. Every bucket that overlaps the last `spanMs` counts,
+ * so a unit counts for `spanMs` to `spanMs + bucketMs` after it was used and
+ * no span of `spanMs` ever holds more than the limit.
+ */
+export interface SlidingWindow {
+  bucket: Window;
+  since: Date;
+  spanMs: number;
+  bucketMs: number;
 }
 
-export function hourWindow(at: Date, tz: string): Window {
-  const { y, m, d, h } = localParts(at, tz);
-  const start = localToUtc(y, m, d, h, tz);
-  return { start, end: localToUtc(y, m, d, h + 1, tz) };
+export function slidingWindow(at: Date, spanMs: number, bucketMs: number): SlidingWindow {
+  const start = Math.floor(at.getTime() / bucketMs) * bucketMs;
+  return { bucket: { start: new Date(start), end: new Date(start + bucketMs) }, since: new Date(start - spanMs), spanMs, bucketMs };
 }
 
-export function dayWindow(at: Date, tz: string): Window {
-  const { y, m, d } = localParts(at, tz);
-  return { start: localToUtc(y, m, d, 0, tz), end: localToUtc(y, m, d + 1, 0, tz) };
-}
+/** When the units of a bucket stop counting. */
+export const leavesWindowAt = (bucketStart: Date, w: Pick<SlidingWindow, "spanMs" | "bucketMs">) => new Date(bucketStart.getTime() + w.spanMs + w.bucketMs);
+
+/** The sliding windows of the rate limits: span and bucket size. */
+export const SLIDING = {
+  requests: { spanMs: MINUTE, bucketMs: 5_000 },
+  tokensHour: { spanMs: HOUR, bucketMs: MINUTE },
+  tokensDay: { spanMs: 24 * HOUR, bucketMs: 15 * MINUTE },
+} as const;
 
 export function monthWindow(at: Date, tz: string): Window {
   const { y, m } = localParts(at, tz);

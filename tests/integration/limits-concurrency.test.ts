@@ -134,9 +134,9 @@ describe("limits hold across two instances under concurrency [postgres]", () => 
     expect(rows[0]!.completion_tokens).toBeLessThan(300);
     expect(BigInt(rows[0]!.cost_nanos)).toBe(BigInt(rows[0]!.completion_tokens) * 8000n);
     expect(after.ledger).toBe(BigInt(rows[0]!.cost_nanos));
-    // The hour's counter now holds exactly what was billed.
+    // The hour's buckets now hold exactly what was billed.
     const { rows: counter } = (await db.execute(
-      sql`select used::int from limit_counters where scope_id = ${t.account.id} and metric = 'output_tokens_hour'`,
+      sql`select sum(used)::int as used from limit_counters where scope_id = ${t.account.id} and metric = 'output_tokens_hour'`,
     )) as unknown as { rows: { used: number }[] };
     expect(counter[0]!.used).toBe(rows[0]!.completion_tokens);
   }, 60_000);

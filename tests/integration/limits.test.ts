@@ -55,54 +55,111 @@ describeEachDriver("limits and billing", () => {
     await server.runtime.gateway.options.recorder.flush();
   };
 
-  it("enforces the hourly and daily output-token windows, with headers that agree, and rolls them over", async () => {
-    clock = new Date("2026-05-31T22:10:00Z");
+  it("enforces sliding hourly and daily output-token windows, with headers that agree", async () => {
+    const unix = (iso: string) => String(Date.parse(iso) / 1000);
+    const at = (iso: string) => {
+      clock = new Date(iso);
+    };
+    at("2026-05-31T22:10:00Z");
     const t = await createTenant({ tier: "Small" });
-    const hourEnd = String(Date.parse("2026-05-31T23:00:00Z") / 1000);
     let res = await chat(t.secret, { model: "m", max_tokens: 40, fake: { tokens: 40 } });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-ratelimit-limit-tokens")).toBe("100");
     expect(res.headers.get("x-ratelimit-remaining-tokens")).toBe("60");
-    expect(res.headers.get("x-ratelimit-reset-tokens")).toBe(hourEnd);
+    // Tokens of the 22:10 minute count until the hour after that minute is over.
+    expect(res.headers.get("x-ratelimit-reset-tokens")).toBe(unix("2026-05-31T23:11:00Z"));
     expect(res.headers.get("x-ratelimit-limit-tokens-day")).toBe("250");
     expect(res.headers.get("x-ratelimit-limit-requests")).toBe("1000");
     expect(res.headers.get("x-ratelimit-remaining-requests")).toBe("999");
     await settled();
     // The answer used 10 of the 40 reserved: the rest is given back.
+    at("2026-05-31T22:20:00Z");
     res = await chat(t.secret, { model: "m", max_tokens: 40, fake: { tokens: 10 } });
     expect(res.headers.get("x-ratelimit-remaining-tokens")).toBe("20");
+    expect(res.headers.get("x-ratelimit-reset-tokens")).toBe(unix("2026-05-31T23:11:00Z"));
     await settled();
+    at("2026-05-31T22:30:00Z");
     res = await chat(t.secret, { model: "m", max_tokens: 50, fake: { tokens: 50 } });
     expect(res.headers.get("x-ratelimit-remaining-tokens")).toBe("0");
     await settled();
-    // 40 + 10 + 50 = 100 used: a request reserving even one token is refused.
+
+    // 40 + 10 + 50 = 100 in the last hour: a request reserving even one token is refused
+    // until the 40 tokens of 22:10 leave the window.
+    at("2026-05-31T22:40:00Z");
     res = await chat(t.secret, { model: "m", max_tokens: 1 });
     expect(res.status).toBe(429);
     expect(await res.json()).toEqual({
       error: { message: "Rate limit exceeded. Please upgrade your tier or try again later.", type: "rate_limit_error", param: null, code: "rate_limit_exceeded" },
     });
-    expect(res.headers.get("retry-after")).toBe(String(50 * 60));
+    expect(res.headers.get("retry-after")).toBe(String(31 * 60));
     expect(res.headers.get("x-ratelimit-remaining-tokens")).toBe("0");
     const models = await fetch(`${server.url}/v1/models`, { headers: { authorization: `Bearer ${t.secret}` } });
     expect(models.headers.get("x-ratelimit-remaining-tokens")).toBe("0");
-    expect(models.headers.get("x-ratelimit-reset-tokens")).toBe(hourEnd);
+    expect(models.headers.get("x-ratelimit-reset-tokens")).toBe(unix("2026-05-31T23:11:00Z"));
 
-    // Next hour: the hourly window is fresh, the daily one still counts 100.
-    clock = new Date("2026-05-31T23:00:01Z");
+    // A calendar hour would have started afresh at 23:00; the last hour still holds 100.
+    at("2026-05-31T23:05:00Z");
+    expect((await chat(t.secret, { model: "m", max_tokens: 1 })).status).toBe(429);
+    at("2026-05-31T23:11:00Z");
+    res = await chat(t.secret, { model: "m", max_tokens: 40, fake: { tokens: 40 } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-ratelimit-remaining-tokens")).toBe("0");
+    expect(res.headers.get("x-ratelimit-reset-tokens")).toBe(unix("2026-05-31T23:21:00Z"));
+    expect(res.headers.get("x-ratelimit-remaining-tokens-day")).toBe("110");
+    await settled();
+
+    // Next morning the hour is empty; the last 24 hours hold 140 + 100.
+    at("2026-06-01T10:00:00Z");
     res = await chat(t.secret, { model: "m", max_tokens: 100, fake: { tokens: 100 } });
     expect(res.status).toBe(200);
-    expect(res.headers.get("x-ratelimit-remaining-tokens-day")).toBe("50");
+    expect(res.headers.get("x-ratelimit-remaining-tokens")).toBe("0");
+    expect(res.headers.get("x-ratelimit-remaining-tokens-day")).toBe("10");
     await settled();
-    clock = new Date("2026-05-31T23:59:00Z");
+    // A calendar day would count only today's 100; the last 24 hours refuse 60 more
+    // until 50 tokens have left them: the 22:10 and 22:20 requests, whose quarter hours end 24 h later.
+    at("2026-06-01T11:30:00Z");
     res = await chat(t.secret, { model: "m", max_tokens: 60 });
     expect(res.status).toBe(429);
-    expect(res.headers.get("retry-after")).toBe("60");
-    // Next day (and next month): everything is fresh again.
-    clock = new Date("2026-06-01T00:00:00Z");
+    expect(res.headers.get("retry-after")).toBe(String(11 * 3600));
+    at("2026-06-01T22:30:00Z");
     res = await chat(t.secret, { model: "m", max_tokens: 60, fake: { tokens: 5 } });
     expect(res.status).toBe(200);
-    expect(res.headers.get("x-ratelimit-remaining-tokens-day")).toBe("190");
     await settled();
+  });
+
+  it("prunes the buckets no window counts any more, and nothing a window still needs", async () => {
+    const t = await createTenant({ tier: "Small" });
+    const db = await getDb();
+    const rows = [
+      ["output_tokens_hour", "2026-01-03T07:59:00Z", 0],
+      ["output_tokens_hour", "2026-01-03T08:00:00Z", 0],
+      ["output_tokens_hour", "2026-01-03T10:00:00Z", 0],
+      ["requests_minute", "2026-01-03T09:57:55Z", 0],
+      ["requests_minute", "2026-01-03T10:00:00Z", 0],
+      ["output_tokens_day", "2025-12-30T00:00:00Z", 5], // still reserved by a request in flight
+      ["output_tokens_day", "2026-01-01T09:45:00Z", 0],
+      ["output_tokens_day", "2026-01-01T10:00:00Z", 0],
+      ["output_tokens_day", "2026-01-03T10:00:00Z", 0],
+      ["spend_month", "2025-06-01T00:00:00Z", 0],
+      ["spend_month", "2026-01-01T00:00:00Z", 0],
+    ] as const;
+    for (const [metric, start, reserved] of rows)
+      await db.execute(sql`insert into limit_counters (scope_id, metric, window_start, used, reserved) values (${t.account.id}, ${metric}, ${start}::timestamptz, 7, ${reserved})`);
+    const { pruneOldBuckets } = await import("@/lib/limits/sweeper");
+    expect(await pruneOldBuckets()).toBeGreaterThanOrEqual(1);
+    const left = (await db.execute(
+      sql`select metric, to_char(window_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as at from limit_counters where scope_id = ${t.account.id} order by metric, window_start`,
+    )) as unknown as { rows: { metric: string; at: string }[] };
+    expect(left.rows).toEqual([
+      { metric: "output_tokens_day", at: "2025-12-30 00:00" },
+      { metric: "output_tokens_day", at: "2026-01-01 10:00" },
+      { metric: "output_tokens_day", at: "2026-01-03 10:00" },
+      { metric: "output_tokens_hour", at: "2026-01-03 08:00" },
+      { metric: "output_tokens_hour", at: "2026-01-03 10:00" },
+      { metric: "requests_minute", at: "2026-01-03 10:00" },
+      { metric: "spend_month", at: "2025-06-01 00:00" },
+      { metric: "spend_month", at: "2026-01-01 00:00" },
+    ]);
   });
 
   it("counts reasoning tokens as output tokens", async () => {
@@ -116,15 +173,20 @@ describeEachDriver("limits and billing", () => {
     expect(next.headers.get("x-ratelimit-remaining-tokens")).toBe(String(100 - 9 - 1));
   });
 
-  it("limits requests per minute", async () => {
+  it("limits requests in the last minute", async () => {
     clock = new Date("2026-07-01T10:00:30Z");
     const t = await createTenant({ tier: "Few requests" });
     for (let i = 0; i < 3; i++) expect((await chat(t.secret, { model: "m" })).status).toBe(200);
     const res = await chat(t.secret, { model: "m" });
     expect(res.status).toBe(429);
     expect(res.headers.get("x-ratelimit-remaining-requests")).toBe("0");
-    expect(res.headers.get("retry-after")).toBe("30");
+    // Requests count in 5-second buckets for the minute after theirs.
+    expect(res.headers.get("retry-after")).toBe("65");
+    expect(res.headers.get("x-ratelimit-reset-requests")).toBe(String(Date.parse("2026-07-01T10:01:35Z") / 1000));
+    // No fresh calendar minute: the three requests still count.
     clock = new Date("2026-07-01T10:01:00Z");
+    expect((await chat(t.secret, { model: "m" })).status).toBe(429);
+    clock = new Date("2026-07-01T10:01:35Z");
     expect((await chat(t.secret, { model: "m" })).status).toBe(200);
   });
 
@@ -186,7 +248,9 @@ describeEachDriver("limits and billing", () => {
     // The key spent 80,000 n€ this month already: 80,000 + 8,000 > 85,000.
     await setKeyLimits({ id: t.key.id, monthlyBudget: "0.000085" });
     expect((await chat(t.secret, { model: "free-input", max_tokens: 1 })).status).toBe(429);
-    await setKeyLimits({ id: t.key.id, monthlyBudget: null, outputTokensPerHour: 15 }); // 10 already used this hour
+    // Half an hour on, the key's last hour holds the 10 tokens of midnight.
+    clock = new Date("2026-09-01T00:30:00Z");
+    await setKeyLimits({ id: t.key.id, monthlyBudget: null, outputTokensPerHour: 15 });
     expect((await chat(t.secret, { model: "free-input", max_tokens: 6 })).status).toBe(429);
     expect((await chat(t.secret, { model: "free-input", max_tokens: 5 })).status).toBe(200);
   });
