@@ -33,6 +33,11 @@ export class TooManyAttempts extends CredentialsSignin {
   code = "too_many_attempts";
 }
 
+/** The right password of a disabled user: said only once the password proved who is asking. */
+export class UserDisabled extends CredentialsSignin {
+  code = "user_disabled";
+}
+
 const credentialsSchema = z.object({ email: z.string().trim().min(1), password: z.string().min(1) });
 
 let decoyHash: Promise<string> | undefined;
@@ -76,6 +81,7 @@ function buildConfig(): NextAuthConfig {
           if ((await loginLockedFor(parsed.data.email)) !== null) throw new TooManyAttempts();
           const user = await findUserByEmail({ email: parsed.data.email });
           const matches = await passwordMatches(parsed.data.password, user?.passwordHash);
+          if (user && matches && user.disabledAt) throw new UserDisabled();
           if (user && matches) return { id: user.id, email: user.email, name: user.name };
           await recordLoginFailure(parsed.data.email);
           return null;
@@ -83,12 +89,12 @@ function buildConfig(): NextAuthConfig {
       }),
     ],
     callbacks: {
-      // Reloads the user on every request: a deleted user is signed out and a
-      // changed role applies at once, not when the token expires.
+      // Reloads the user on every request: a deleted or disabled user is signed
+      // out and a changed role applies at once, not when the token expires.
       async jwt({ token, user }) {
         const id = user?.id ?? token.sub;
         const current = id ? await findUserById({ id }) : undefined;
-        if (!current) return null;
+        if (!current || current.disabledAt) return null;
         return {
           ...token,
           sub: current.id,

@@ -84,6 +84,8 @@ export const users = pgTable(
       .references(() => accounts.id, { onDelete: "cascade" }),
     role: roleEnum("role").notNull().default("member"),
     superadmin: boolean("superadmin").notNull().default(false),
+    /** A disabled user cannot sign in, is signed out at once, and their keys are revoked. */
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
     createdAt: created(),
   },
   (t) => [uniqueIndex("users_email_idx").on(sql`lower(${t.email})`), index("users_account_idx").on(t.accountId)],

@@ -5,8 +5,9 @@ import { getDb } from "@/db/client";
 import { findAccountByName, insertAccount, setAccountBudget, setAccountTier } from "@/db/queries/accounts";
 import { eurosToNanos } from "./billing/money";
 import { findTierByName } from "@/db/queries/tiers";
-import { countUsers, findUserByEmail, insertUser, updatePasswordHash } from "@/db/queries/users";
+import { countUsers, findUserByEmail, insertUser, listUsers as listUserRows, setUserDisabled, updatePasswordHash } from "@/db/queries/users";
 import { AppError, badRequest, conflict, isUniqueViolation, notFound } from "./errors";
+import { forgetKey } from "./keys/cache";
 import { MIN_PASSWORD_LENGTH, hashPassword } from "./passwords";
 
 export const ROLES = ["admin", "member", "finance"] as const;
@@ -73,6 +74,33 @@ export async function setPassword(input: { email: string; password: string }) {
   const user = await findUserByEmail({ email: data.email });
   if (!user) throw notFound(`No user with email '${data.email}'`, "email");
   await updatePasswordHash({ userId: user.id, passwordHash: await hashPassword(data.password) });
+}
+
+async function requireUser(address: string) {
+  const data = parseInput(z.object({ email }), { email: address });
+  const user = await findUserByEmail({ email: data.email });
+  if (!user) throw notFound(`No user with email '${data.email}'`, "email");
+  return user;
+}
+
+/**
+ * Disable a user: they can no longer sign in, a session they have ends at
+ * its next request, and every key they hold is revoked (on every instance
+ * within a second). Enabling them again lets them sign in; keys stay revoked.
+ */
+export async function setUserEnabled(input: { email: string; enabled: boolean }) {
+  const user = await requireUser(input.email);
+  const result = await setUserDisabled({ userId: user.id, disabled: !input.enabled });
+  if (!result) throw notFound(`No user with email '${input.email}'`, "email");
+  // This instance forgets them now; the others within a second (their revocation watchers).
+  for (const hash of result.revokedHashes) forgetKey(hash);
+  return { user: result.user, revokedKeys: result.revokedHashes.length };
+}
+
+/** Users of one account (by name), or of every account. */
+export async function listUsers(input: { account?: string } = {}) {
+  const accountId = input.account ? (await requireAccount(input.account)).id : undefined;
+  return listUserRows({ accountId });
 }
 
 export async function needsSetup(): Promise<boolean> {

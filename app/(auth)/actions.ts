@@ -26,9 +26,9 @@ export async function login(_previous: LoginState, formData: FormData): Promise<
     });
   } catch (err) {
     // Never say which of the two was wrong: that would confirm who has an account.
-    if (err instanceof AuthError && err.type === "CredentialsSignin" && (err as AuthError & { code?: string }).code === "too_many_attempts") {
-      return { error: "Too many failed sign-in attempts for this address. Wait a few minutes and try again.", email };
-    }
+    const code = err instanceof AuthError && err.type === "CredentialsSignin" ? (err as AuthError & { code?: string }).code : undefined;
+    if (code === "too_many_attempts") return { error: "Too many failed sign-in attempts for this address. Wait a few minutes and try again.", email };
+    if (code === "user_disabled") return { error: "This user is disabled. Ask an administrator of your account to enable it.", email };
     if (err instanceof AuthError && err.type === "CredentialsSignin") return { error: "Invalid email or password", email };
     if (err instanceof AuthError) return { error: "Signing in failed. Try again in a moment.", email };
     throw err; // signIn redirects by throwing

@@ -1,6 +1,6 @@
-import { asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { accounts, users } from "../schema";
+import { accounts, apiKeys, users } from "../schema";
 
 export async function insertUser(values: typeof users.$inferInsert) {
   const db = await getDb();
@@ -34,7 +34,8 @@ export async function updatePasswordHash({ userId, passwordHash }: { userId: str
   await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
 }
 
-export async function listUsersForAccount({ accountId }: { accountId: string }) {
+/** Users, with their account's name; only one account's with accountId. */
+export async function listUsers({ accountId }: { accountId?: string } = {}) {
   const db = await getDb();
   return db
     .select({
@@ -43,11 +44,37 @@ export async function listUsersForAccount({ accountId }: { accountId: string }) 
       name: users.name,
       role: users.role,
       superadmin: users.superadmin,
+      disabledAt: users.disabledAt,
       createdAt: users.createdAt,
       account: accounts.name,
     })
     .from(users)
     .innerJoin(accounts, eq(accounts.id, users.accountId))
-    .where(eq(users.accountId, accountId))
-    .orderBy(asc(users.email));
+    .where(accountId ? eq(users.accountId, accountId) : undefined)
+    .orderBy(asc(accounts.name), asc(users.email));
+}
+
+/**
+ * Disable a user and revoke every key they hold, in one transaction; or
+ * enable them again (their revoked keys stay revoked). Returns the user and
+ * how many keys were revoked, or undefined for an unknown user.
+ */
+export async function setUserDisabled({ userId, disabled }: { userId: string; disabled: boolean }) {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .update(users)
+      .set({ disabledAt: disabled ? sql`coalesce(${users.disabledAt}, now())` : null })
+      .where(eq(users.id, userId))
+      .returning({ id: users.id, email: users.email, disabledAt: users.disabledAt });
+    if (!user) return undefined;
+    const revoked = disabled
+      ? await tx
+          .update(apiKeys)
+          .set({ revokedAt: sql`now()` })
+          .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+          .returning({ hash: apiKeys.hash })
+      : [];
+    return { user, revokedHashes: revoked.map((k) => k.hash) };
+  });
 }

@@ -34,6 +34,39 @@ describeEachDriver("llmaas CLI", () => {
     expect((await run("key", "list", "--json")).out).toContain('"revoked');
   });
 
+  it("disables a user, revoking their keys, and enables them again", async () => {
+    await run("account", "create", "--name", "Gamma");
+    await run("user", "create", "--email", "leaver@gamma.test", "--password", "s3cret-pass", "--account", "Gamma");
+    await run("user", "create", "--email", "stayer@gamma.test", "--password", "s3cret-pass", "--account", "Gamma");
+    const secretOf = (out: string) => out.trimEnd().split("\n").at(-1)!;
+    const leaving = secretOf((await run("key", "create", "--email", "leaver@gamma.test", "--name", "a")).out);
+    const leaving2 = secretOf((await run("key", "create", "--email", "leaver@gamma.test", "--name", "b")).out);
+    const staying = secretOf((await run("key", "create", "--email", "stayer@gamma.test", "--name", "c")).out);
+    expect(await authenticateSecret(leaving)).not.toBeNull();
+
+    const off = await run("user", "disable", "--email", "Leaver@Gamma.test");
+    expect(off.code, off.err).toBe(0);
+    expect(off.out).toBe("disabled leaver@gamma.test; revoked 2 keys\n");
+    expect(await authenticateSecret(leaving)).toBeNull();
+    expect(await authenticateSecret(leaving2)).toBeNull();
+    expect(await authenticateSecret(staying)).not.toBeNull();
+    const listed = JSON.parse((await run("user", "list", "--account", "Gamma", "--json")).out) as { email: string; status: string }[];
+    expect(listed.map((u) => [u.email, u.status])).toEqual([
+      ["leaver@gamma.test", "disabled"],
+      ["stayer@gamma.test", "active"],
+    ]);
+    const refused = await run("key", "create", "--email", "leaver@gamma.test", "--name", "d");
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain("is disabled");
+
+    expect((await run("user", "enable", "--email", "leaver@gamma.test")).out).toBe("enabled leaver@gamma.test\n");
+    // Revoked keys stay revoked; new ones work.
+    expect(await authenticateSecret(leaving)).toBeNull();
+    const fresh = secretOf((await run("key", "create", "--email", "leaver@gamma.test", "--name", "e")).out);
+    expect(await authenticateSecret(fresh)).not.toBeNull();
+    expect((await run("user", "disable", "--email", "nobody@gamma.test")).code).not.toBe(0);
+  });
+
   it("manages backends, models, tiers and credit", async () => {
     await run("account", "create", "--name", "Beta");
     expect((await run("backend", "add", "--name", "gpu1", "--engine", "openai", "--url", "http://gpu1:8000/v1/", "--machine", "ma01", "--api-key", "upstream-secret")).code).toBe(0);

@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { closeDatabase, getDatabase, openConfiguredDatabase, setDatabase } from "@/db/client";
 import { listAccounts } from "@/db/queries/accounts";
 import { listTiers } from "@/db/queries/tiers";
-import { assignTier, createAccount, createUser, requireAccount, setPassword } from "../accounts";
+import { assignTier, createAccount, createUser, listUsers, requireAccount, setPassword, setUserEnabled } from "../accounts";
 import { addBackend, addModel, CAPABILITIES, ENGINES, listBackendsPublic, listModels, removeBackend, removeModel } from "../backends/registry";
 import { accountBalance, addCredit } from "../billing/credit";
 import { formatEuros } from "../billing/money";
@@ -75,6 +75,31 @@ function build(io: Out): Command {
     .action(async (o) => {
       await setPassword({ email: o.email, password: o.password });
       io.out(`password changed for ${o.email}\n`);
+    });
+  user
+    .command("list")
+    .description("List users")
+    .option("--account <name>", "only this account's users")
+    .option("--json", "print JSON")
+    .action(async (o) => {
+      const rows = (await listUsers({ account: o.account })).map((u) => ({ ...u, status: u.disabledAt ? "disabled" : "active" }));
+      io.out((o.json ? json(rows) : table(rows, ["id", "email", "account", "role", "superadmin", "status", "createdAt"])) + "\n");
+    });
+  user
+    .command("disable")
+    .description("Disable a user: no sign-in, their console session ends, every key they hold is revoked")
+    .requiredOption("--email <email>", "the user's email")
+    .action(async (o) => {
+      const { user: u, revokedKeys } = await setUserEnabled({ email: o.email, enabled: false });
+      io.out(`disabled ${u.email}; revoked ${revokedKeys} key${revokedKeys === 1 ? "" : "s"}\n`);
+    });
+  user
+    .command("enable")
+    .description("Enable a disabled user again (their revoked keys stay revoked)")
+    .requiredOption("--email <email>", "the user's email")
+    .action(async (o) => {
+      const { user: u } = await setUserEnabled({ email: o.email, enabled: true });
+      io.out(`enabled ${u.email}\n`);
     });
 
   const key = program.command("key").description("API keys");

@@ -22,6 +22,7 @@ export async function createKey(input: CreateKeyInput, now = new Date()) {
   if (!parsed.success) throw badRequest(parsed.error.issues[0]!.message, String(parsed.error.issues[0]!.path[0] ?? ""));
   const user = "email" in input ? await findUserByEmail({ email: input.email }) : await findUserById({ id: input.userId });
   if (!user) throw notFound(`No user ${"email" in input ? `with email '${input.email}'` : "with that id"}`, "email");
+  if (user.disabledAt) throw badRequest(`User '${user.email}' is disabled: enable them before creating keys`, "email");
   const { name, models, expires, kind } = parsed.data;
   const secret = generateSecret();
   const key = await insertApiKey({

@@ -1,0 +1,41 @@
+import { execFileSync } from "node:child_process";
+import { expect, test } from "@playwright/test";
+import { ADMIN, BASE_URL, signInAsAdmin } from "./fixtures";
+import { ConsolePage } from "./pages/console-page";
+import { LoginPage } from "./pages/login-page";
+
+const LEAVER = { email: "leaver@acme.test", password: "leaver password 1" } as const;
+
+/** The admin CLI against the running platform's database. */
+function llmaas(...args: string[]): string {
+  return execFileSync("npx", ["tsx", "bin/llmaas.mjs", ...args], { env: { ...process.env, LLMAAS_DATA_DIR: ".data/e2e" }, encoding: "utf8", timeout: 60_000 });
+}
+
+test("a disabled user is signed out at once, cannot sign in, and loses their keys until enabled", async ({ page }) => {
+  llmaas("user", "create", "--email", LEAVER.email, "--password", LEAVER.password, "--account", ADMIN.accountName, "--role", "member");
+  const secret = llmaas("key", "create", "--email", LEAVER.email, "--name", "laptop").trimEnd().split("\n").at(-1)!;
+  const models = () => fetch(`${BASE_URL}/v1/models`, { headers: { authorization: `Bearer ${secret}` } }).then((r) => r.status);
+  expect(await models()).toBe(200);
+
+  await signInAsAdmin(page, LEAVER);
+  const overview = new ConsolePage(page);
+  await expect(overview.signedInEmail).toHaveText(LEAVER.email);
+
+  expect(llmaas("user", "disable", "--email", LEAVER.email)).toContain("revoked 1 key");
+  // The open session ends at its next request; the API key stops working within a second.
+  await page.reload();
+  await expect(page).toHaveURL(/\/login/);
+  await expect.poll(models, { timeout: 2_000 }).toBe(401);
+
+  const login = new LoginPage(page);
+  await login.signIn(LEAVER.email, LEAVER.password);
+  await expect(login.error).toHaveText("This user is disabled. Ask an administrator of your account to enable it.");
+  // A wrong password still gets the answer that says nothing about the user.
+  await login.signIn(LEAVER.email, "not the password");
+  await expect(login.error).toHaveText("Invalid email or password");
+
+  llmaas("user", "enable", "--email", LEAVER.email);
+  await login.signIn(LEAVER.email, LEAVER.password);
+  await expect(overview.signedInEmail).toHaveText(LEAVER.email);
+  expect(await models()).toBe(401);
+});
