@@ -17,3 +17,20 @@ test("the snippets of the overview can be copied", async ({ page, context }) => 
   await overview.copyButtonOf("curl-chat").click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain("/v1/chat/completions");
 });
+
+test("the overview leads to every playground", async ({ page }) => {
+  await new LoginPage(page).goto();
+  await new LoginPage(page).signIn(ADMIN.email, ADMIN.password);
+  for (const [testId, path] of [
+    ["try-chat", "/chat"],
+    ["try-compare", "/compare"],
+    ["try-transcribe", "/transcribe"],
+    ["try-speech", "/speech"],
+    ["try-embeddings", "/embeddings"],
+    ["try-models", "/models"],
+  ] as const) {
+    await page.goto("/");
+    await page.getByTestId(testId).click();
+    await expect(page).toHaveURL(new RegExp(`${path}$`));
+  }
+});
