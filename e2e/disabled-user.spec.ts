@@ -1,15 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
-import { ADMIN, BASE_URL, signInAsAdmin } from "./fixtures";
+import { ADMIN, BASE_URL, llmaas, signInAsAdmin } from "./fixtures";
 import { ConsolePage } from "./pages/console-page";
 import { LoginPage } from "./pages/login-page";
 
 const LEAVER = { email: "leaver@acme.test", password: "leaver password 1" } as const;
-
-/** The admin CLI against the running platform's database. */
-function llmaas(...args: string[]): string {
-  return execFileSync("npx", ["tsx", "bin/llmaas.mjs", ...args], { env: { ...process.env, LLMAAS_DATA_DIR: ".data/e2e" }, encoding: "utf8", timeout: 60_000 });
-}
 
 test("a disabled user is signed out at once, cannot sign in, and loses their keys until enabled", async ({ page }) => {
   llmaas("user", "create", "--email", LEAVER.email, "--password", LEAVER.password, "--account", ADMIN.accountName, "--role", "member");

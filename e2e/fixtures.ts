@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 
@@ -11,6 +12,11 @@ export const ADMIN = {
   email: "ada@acme.test",
   password: "correct horse battery",
 } as const;
+
+/** The admin CLI against the test server's database; returns what it printed. */
+export function llmaas(...args: string[]): string {
+  return execFileSync("npx", ["tsx", "bin/llmaas.mjs", ...args], { env: { ...process.env, LLMAAS_DATA_DIR: ".data/e2e" }, encoding: "utf8", timeout: 60_000 });
+}
 
 /** Saves the page in both colour schemes under test-results/screenshots/, for a person to look at. */
 export async function screenshotBothSchemes(page: Page, name: string) {

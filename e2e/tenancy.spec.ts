@@ -1,12 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { type Page, expect, test } from "@playwright/test";
-import { ADMIN, MEMBER, signInAsAdmin } from "./fixtures";
+import { ADMIN, MEMBER, llmaas, signInAsAdmin } from "./fixtures";
 
 const OUTSIDER = { email: "eve@rival.test", password: "outsider password 1" } as const;
-
-function llmaas(...args: string[]): string {
-  return execFileSync("npx", ["tsx", "bin/llmaas.mjs", ...args], { env: { ...process.env, LLMAAS_DATA_DIR: ".data/e2e" }, encoding: "utf8", timeout: 60_000 });
-}
 
 async function ownRequest(page: Page) {
   const chat = await page.request.post("/api/console/v1/chat/completions", { data: { model: "fake-chat", messages: [{ role: "user", content: "mine" }], max_tokens: 20 } });

@@ -3,7 +3,7 @@ import { readBalance, readWindows } from "@/db/queries/limits";
 import { env } from "@/lib/env";
 import type { AuthenticatedKey } from "@/lib/keys/cache";
 import { METRICS } from "@/lib/limits/limiter";
-import { SLIDING, leavesWindowAt, monthWindow, slidingWindow } from "@/lib/limits/windows";
+import { countedRange, resetAt, windowOf } from "@/lib/limits/windows";
 
 /** A limit as the console shows it; numbers are strings so nano-euros stay exact in JSON. */
 export interface LimitState {
@@ -34,23 +34,22 @@ export async function limitsSummary(key: AuthenticatedKey, at = new Date()): Pro
   const found = await findAccountById({ id: key.accountId });
   if (!found) throw new Error("account not found");
   const { account, tier } = found;
-  const hour = slidingWindow(at, SLIDING.tokensHour.spanMs, SLIDING.tokensHour.bucketMs);
-  const day = slidingWindow(at, SLIDING.tokensDay.spanMs, SLIDING.tokensDay.bucketMs);
-  const month = monthWindow(at, tz);
-  const windows = [
-    { metric: METRICS.tokensHour, windowStart: hour.bucket.start, since: hour.since, limit: nullable(tier.outputTokensPerHour), reset: (oldest: Date | null) => (oldest ? leavesWindowAt(oldest, hour) : at) },
-    { metric: METRICS.tokensDay, windowStart: day.bucket.start, since: day.since, limit: nullable(tier.outputTokensPerDay), reset: (oldest: Date | null) => (oldest ? leavesWindowAt(oldest, day) : at) },
-    { metric: METRICS.spendMonth, windowStart: month.start, since: null, limit: min(tier.monthlyLimitNanos, account.monthlyBudgetNanos), reset: () => month.end },
-  ];
+  const windows = (
+    [
+      ["tokensHour", nullable(tier.outputTokensPerHour)],
+      ["tokensDay", nullable(tier.outputTokensPerDay)],
+      ["spendMonth", min(tier.monthlyLimitNanos, account.monthlyBudgetNanos)],
+    ] as const
+  ).map(([kind, limit]) => ({ kind, limit, window: windowOf(kind, at, tz) }));
   const [states, balance] = await Promise.all([
-    readWindows(windows.map((w) => ({ scopeId: account.id, metric: w.metric, windowStart: w.windowStart, since: w.since }))),
+    readWindows(windows.map((w) => ({ scopeId: account.id, metric: METRICS[w.kind], ...countedRange(w.window) }))),
     readBalance({ accountId: account.id }),
   ]);
-  const [tokensHour, tokensDay, spendMonth] = windows.map(({ limit, reset }, i): LimitState => {
+  const [tokensHour, tokensDay, spendMonth] = windows.map(({ limit, window }, i): LimitState => {
     const state = states[i]!;
     const used = state.used + state.reserved;
     const remaining = limit === null ? null : limit - used < 0n ? 0n : limit - used;
-    return { used: used.toString(), limit: limit?.toString() ?? null, remaining: remaining?.toString() ?? null, resetsAt: reset(state.oldest).toISOString() };
+    return { used: used.toString(), limit: limit?.toString() ?? null, remaining: remaining?.toString() ?? null, resetsAt: resetAt(window, state.oldest, at).toISOString() };
   });
   return {
     tier: tier.name,

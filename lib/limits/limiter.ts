@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { findAccountById } from "@/db/queries/accounts";
 import {
+  type CounterState,
   type Hold,
   checkpointReservations,
   heartbeatInstance,
@@ -11,7 +12,6 @@ import {
   reserveLimits,
   settleReservation,
 } from "@/db/queries/limits";
-import type { CounterState } from "@/db/queries/limits";
 import type { Account, Tier } from "@/db/schema";
 import { billableQuantities, costOf, pricesToJson } from "../billing/cost";
 import { formatEuros } from "../billing/money";
@@ -20,7 +20,7 @@ import { AppError } from "../errors";
 import type { Limiter, Reservation, ReserveInput, UsageCounts } from "../gateway/context";
 import type { AuthenticatedKey } from "../keys/cache";
 import { log } from "../log";
-import { SLIDING, type SlidingWindow, type Window, leavesWindowAt, monthWindow, slidingWindow, unixSeconds } from "./windows";
+import { type LimitKind, type SlidingWindow, type Window, countedRange, isSliding, leavesWindowAt, resetAt, unixSeconds, windowOf } from "./windows";
 import { every } from "../every";
 
 export const METRICS = {
@@ -57,22 +57,9 @@ export const consumed = (completionTokens: number, cost: bigint): Record<string,
 /** Prompt tokens can't exceed the prompt's UTF-8 bytes, plus a template's few tokens per message: a safe worst case. */
 export const promptTokensUpperBound = (estimate: number) => estimate * 4 + 64;
 
-type Kind = "requests" | "tokensHour" | "tokensDay" | "spendMonth";
-
 interface Plan {
   /** Rate limits hold a sliding window, the budget its calendar month. */
-  holds: (Hold & { window: SlidingWindow | Window; kind: Kind; scope: "account" | "key" })[];
-}
-
-const isSliding = (w: SlidingWindow | Window): w is SlidingWindow => "since" in w;
-
-/**
- * When the window's remaining next grows: the month's end, or for a sliding
- * window the moment its oldest counted units leave it (now, when it counts nothing).
- */
-function resetAt(window: SlidingWindow | Window, state: CounterState, at: Date): Date {
-  if (!isSliding(window)) return window.end;
-  return state.oldest ? leavesWindowAt(state.oldest, window) : at;
+  holds: (Hold & { window: SlidingWindow | Window; kind: LimitKind; scope: "account" | "key" })[];
 }
 
 /**
@@ -113,20 +100,9 @@ export class DbLimiter implements Limiter {
     const tz = this.options.timezone;
     const { tier, account } = cfg;
     const holds: Plan["holds"] = [];
-    const add = (scope: "account" | "key", kind: Kind, amount: bigint, limit: bigint | null) => {
-      const window = kind === "spendMonth" ? monthWindow(at, tz) : slidingWindow(at, SLIDING[kind].spanMs, SLIDING[kind].bucketMs);
-      const sliding = isSliding(window);
-      holds.push({
-        scope,
-        kind,
-        window,
-        scopeId: scope === "account" ? account.id : key.id,
-        metric: METRICS[kind],
-        windowStart: sliding ? window.bucket.start : window.start,
-        since: sliding ? window.since : null,
-        amount,
-        limit,
-      });
+    const add = (scope: "account" | "key", kind: LimitKind, amount: bigint, limit: bigint | null) => {
+      const window = windowOf(kind, at, tz);
+      holds.push({ scope, kind, window, ...countedRange(window), scopeId: scope === "account" ? account.id : key.id, metric: METRICS[kind], amount, limit });
     };
     const min = (a: bigint | null, b: bigint | null) => (a === null ? b : b === null ? a : a < b ? a : b);
     const n = (v: number | null | undefined) => (v === null || v === undefined ? null : BigInt(v));
@@ -181,7 +157,7 @@ export class DbLimiter implements Limiter {
     });
     if (!outcome.ok) {
       const headers = await this.headersFor(input.key, at).catch(() => ({}) as Record<string, string>);
-      const retryAt = outcome.reason === "limit" ? await this.retryAt(plan, outcome.hold, at).catch(() => null) : null;
+      const retryAt = outcome.reason === "limit" ? await this.retryAt(plan, outcome.hold).catch(() => null) : null;
       throw this.refusal(outcome, plan, cfg, at, headers, retryAt);
     }
     const headers = this.headers(plan, outcome.counters, at);
@@ -229,7 +205,7 @@ export class DbLimiter implements Limiter {
    * When a refused hold could fit: the end of its month, or for a sliding
    * window the moment enough of the oldest buckets have left it.
    */
-  private async retryAt(plan: Plan, refused: Hold, at: Date): Promise<Date> {
+  private async retryAt(plan: Plan, refused: Hold): Promise<Date> {
     const hold = plan.holds.find((h) => h.metric === refused.metric && h.scopeId === refused.scopeId)!;
     if (!isSliding(hold.window)) return hold.window.end;
     const window = hold.window;
@@ -300,7 +276,7 @@ export class DbLimiter implements Limiter {
       const remaining = h.limit - s.used - s.reserved;
       out[`x-ratelimit-limit-${suffix}`] = h.limit.toString();
       out[`x-ratelimit-remaining-${suffix}`] = (remaining < 0n ? 0n : remaining).toString();
-      out[`x-ratelimit-reset-${suffix}`] = String(unixSeconds(resetAt(h.window, s, at)));
+      out[`x-ratelimit-reset-${suffix}`] = String(unixSeconds(resetAt(h.window, s.oldest, at)));
     };
     plan.holds.forEach((h, i) => {
       if (h.scope !== "account") return;

@@ -96,3 +96,27 @@ export function localDay(at: Date, tz: string): string {
 
 export const unixSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
 export { HOUR };
+
+/** The limits' kinds: three sliding rate limits and the calendar month's budget. */
+export type LimitKind = keyof typeof SLIDING | "spendMonth";
+
+export const isSliding = (w: SlidingWindow | Window): w is SlidingWindow => "since" in w;
+
+/** The window a limit of this kind counts in at `at`. */
+export function windowOf(kind: LimitKind, at: Date, tz: string): SlidingWindow | Window {
+  return kind === "spendMonth" ? monthWindow(at, tz) : slidingWindow(at, SLIDING[kind].spanMs, SLIDING[kind].bucketMs);
+}
+
+/** Which counter rows a window reads: its current bucket (or the month) and, sliding, the oldest bucket still counted. */
+export function countedRange(w: SlidingWindow | Window): { windowStart: Date; since: Date | null } {
+  return isSliding(w) ? { windowStart: w.bucket.start, since: w.since } : { windowStart: w.start, since: null };
+}
+
+/**
+ * When a window's remaining next grows: the month's end, or for a sliding
+ * window the moment its oldest counted units leave it (now, when it counts nothing).
+ */
+export function resetAt(w: SlidingWindow | Window, oldest: Date | null, at: Date): Date {
+  if (!isSliding(w)) return w.end;
+  return oldest ? leavesWindowAt(oldest, w) : at;
+}
