@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, BASE_URL } from "./fixtures";
+import { ADMIN, BASE_URL, signInAsAdmin } from "./fixtures";
 import { ConsolePage } from "./pages/console-page";
 import { LoginPage } from "./pages/login-page";
 
@@ -19,8 +19,7 @@ test("the snippets of the overview can be copied", async ({ page, context }) => 
 });
 
 test("the overview leads to every playground", async ({ page }) => {
-  await new LoginPage(page).goto();
-  await new LoginPage(page).signIn(ADMIN.email, ADMIN.password);
+  await signInAsAdmin(page);
   for (const [testId, path] of [
     ["try-chat", "/chat"],
     ["try-compare", "/compare"],
