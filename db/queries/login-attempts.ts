@@ -17,3 +17,9 @@ export async function addLoginFailure({ scopeId, windowStart }: { scopeId: strin
   await db.execute(sql`insert into limit_counters (scope_id, metric, window_start, used) values (${scopeId}, ${METRIC}, ${windowStart.toISOString()}::timestamptz, 1)
     on conflict (scope_id, metric, window_start) do update set used = limit_counters.used + 1`);
 }
+
+/** Forget failed sign-ins older than `before`: no throttling window reaches back that far. */
+export async function pruneLoginFailures({ before }: { before: Date }): Promise<void> {
+  const db = await getDb();
+  await db.execute(sql`delete from limit_counters where metric = ${METRIC} and window_start < ${before.toISOString()}::timestamptz`);
+}

@@ -1,4 +1,5 @@
 import { listOrphanReservations, pruneBuckets, settleReservation } from "@/db/queries/limits";
+import { pruneLoginFailures } from "@/db/queries/login-attempts";
 import { insertUsageEvents } from "@/db/queries/usage";
 import { billableQuantities, costOf, pricesFromJson } from "../billing/cost";
 import { log } from "../log";
@@ -68,8 +69,12 @@ export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Da
   return settled;
 }
 
-/** Delete the buckets no sliding window counts any more (each kept a while past its span), so the counters table stays small. */
-export function pruneOldBuckets(): Promise<number> {
+/**
+ * Delete the buckets no sliding window counts any more (each kept a while
+ * past its span) and day-old failed sign-ins, so the counters table stays small.
+ */
+export async function pruneOldBuckets(now = new Date()): Promise<number> {
+  await pruneLoginFailures({ before: new Date(now.getTime() - 86_400_000) });
   return pruneBuckets(
     (["requests", "tokensHour", "tokensDay"] as const).map((kind) => ({ metric: METRICS[kind], keepMs: 2 * SLIDING[kind].spanMs })),
   );
@@ -77,7 +82,7 @@ export function pruneOldBuckets(): Promise<number> {
 
 export function startSweeper(timezone: string, intervalMs = 10_000, pruneMs = 600_000): () => void {
   const stopReclaim = every(intervalMs, () => reclaimOrphanReservations({ timezone }));
-  const stopPrune = every(pruneMs, pruneOldBuckets, (err) => log.warn("pruning rate-limit buckets failed", { error: (err as Error).message }));
+  const stopPrune = every(pruneMs, () => pruneOldBuckets(), (err) => log.warn("pruning rate-limit buckets failed", { error: (err as Error).message }));
   return () => {
     stopReclaim();
     stopPrune();

@@ -145,10 +145,18 @@ describeEachDriver("limits and billing", () => {
     ] as const;
     for (const [metric, start, reserved] of rows)
       await db.execute(sql`insert into limit_counters (scope_id, metric, window_start, used, reserved) values (${t.account.id}, ${metric}, ${start}::timestamptz, 7, ${reserved})`);
+    // Failed sign-ins are kept a day.
+    await db.execute(sql`insert into limit_counters (scope_id, metric, window_start, used) values
+      (${t.account.id}, 'login_failures', now() - interval '25 hours', 3), (${t.account.id}, 'login_failures', now() - interval '1 hour', 2)`);
     const { pruneOldBuckets } = await import("@/lib/limits/sweeper");
     expect(await pruneOldBuckets()).toBeGreaterThanOrEqual(1);
+    const logins = (await db.execute(
+      sql`select used::int from limit_counters where scope_id = ${t.account.id} and metric = 'login_failures'`,
+    )) as unknown as { rows: { used: number }[] };
+    expect(logins.rows).toEqual([{ used: 2 }]);
     const left = (await db.execute(
-      sql`select metric, to_char(window_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as at from limit_counters where scope_id = ${t.account.id} order by metric, window_start`,
+      sql`select metric, to_char(window_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as at from limit_counters
+        where scope_id = ${t.account.id} and metric <> 'login_failures' order by metric, window_start`,
     )) as unknown as { rows: { metric: string; at: string }[] };
     expect(left.rows).toEqual([
       { metric: "output_tokens_day", at: "2025-12-30 00:00" },
