@@ -42,6 +42,8 @@ const schema = z.object({
   LLMAAS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Lets chat requests carry http(s) image URLs; the gateway never fetches them itself, the backend does. */
   LLMAAS_ALLOW_REMOTE_IMAGES: bool.default(false),
+  /** Web origins whose pages may call the API from a browser: `*`, `none`, or a comma-separated list. */
+  LLMAAS_CORS_ORIGINS: z.string().default("*"),
   /** Serve only the API (/v1, /v2, /api/health), without the console: for gateway-only instances. */
   LLMAAS_API_ONLY: bool.default(false),
   /**

@@ -5,6 +5,7 @@ import { PriceBook } from "../billing/prices";
 import { watchRevocations } from "../keys/cache";
 import { DbLimiter } from "../limits/limiter";
 import { startSweeper } from "../limits/sweeper";
+import { parseCorsOrigins } from "./cors";
 import { Catalogue } from "./catalogue";
 import type { Limiter } from "./context";
 import { chatCompletions } from "./endpoints/chat";
@@ -45,6 +46,7 @@ export function createGateway(options: Partial<GatewayOptions> = {}): Gateway {
     maxBodyBytes: options.maxBodyBytes ?? e.LLMAAS_MAX_BODY_BYTES,
     maxAudioBytes: options.maxAudioBytes ?? e.LLMAAS_MAX_AUDIO_BYTES,
     allowRemoteImages: options.allowRemoteImages ?? e.LLMAAS_ALLOW_REMOTE_IMAGES,
+    cors: options.cors !== undefined ? options.cors : parseCorsOrigins(e.LLMAAS_CORS_ORIGINS),
   }).register(...ENDPOINTS);
 }
 

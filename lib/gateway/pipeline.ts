@@ -7,6 +7,7 @@ import { AppError, toAppError } from "../errors";
 import { type AuthenticatedKey, authenticateSecret } from "../keys/cache";
 import { log } from "../log";
 import type { Catalogue, CatalogueModel } from "./catalogue";
+import { type CorsPolicy, corsHeaders, preflight } from "./cors";
 import { type Limiter, RequestContext, noLimits } from "./context";
 import type { UsageRecorder } from "./usage";
 
@@ -19,6 +20,8 @@ export interface GatewayOptions {
   maxBodyBytes: number;
   maxAudioBytes: number;
   allowRemoteImages: boolean;
+  /** Which web origins may call the API from a browser; unset: none. */
+  cors?: CorsPolicy;
 }
 
 /** One API endpoint: its route and its work. Auth, limits, usage and errors are the pipeline's. */
@@ -80,12 +83,16 @@ export class Gateway {
    * header; everything else (limits, billing, usage) is the same.
    */
   async handle(request: Request, options: { key?: AuthenticatedKey } = {}): Promise<Response> {
+    // Browsers ask before a cross-origin call; the console's own calls (with `key`) are same-origin.
+    const cors = options.key ? null : (this.options.cors ?? null);
+    if (request.method === "OPTIONS" && !options.key) return preflight(cors, request);
     const url = new URL(request.url);
     const pathname = url.pathname.replace(/\/+$/, "") || "/";
     const found = this.match(request.method, pathname);
     const endpoint = typeof found === "object" && found ? found.endpoint : null;
     const requestId = `${endpoint?.idPrefix ?? "req"}-${randomUUID().replace(/-/g, "")}`;
     const ctx = new RequestContext(request, requestId, endpoint?.name ?? pathname, (c, status, code) => this.complete(c, status, code));
+    Object.assign(ctx.headers, corsHeaders(cors, request.headers.get("origin")));
     this.inFlight++;
     try {
       if (found === null) throw new AppError(404, "invalid_request_error", `Unknown endpoint: ${request.method} ${pathname}`, null, "unknown_url");

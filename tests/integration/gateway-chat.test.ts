@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findUsageByRequestId } from "@/db/queries/usage";
+import { authenticateSecret } from "@/lib/keys/cache";
 import { describeEachDriver } from "@/tests/support/databases";
 import { type FakeBackend, startFakeOpenAI } from "@/tests/support/fake-openai";
 import { type TestServer, createTenant, registerBackend, startGatewayServer } from "@/tests/support/gateway";
@@ -406,6 +407,37 @@ describeEachDriver("gateway: chat, completions, models", () => {
     expect(r.usage!.completion_tokens).toBeGreaterThan(0);
     const row = await usageRow(r.id);
     expect(row!.estimated).toBe(true);
+  });
+
+  it("lets browser pages on other origins call the API, and read its id, backend and rate-limit headers", async () => {
+    const origin = "https://app.example.com";
+    const pre = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type, x-stainless-os" },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("*");
+    expect(pre.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(pre.headers.get("access-control-allow-headers")).toBe("authorization, content-type, x-stainless-os");
+    expect(pre.headers.get("access-control-max-age")).toBe("86400");
+
+    const res = await post("/v1/chat/completions", { model: "granite", messages: [{ role: "user", content: "cors" }] }, { origin });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    const exposed = res.headers.get("access-control-expose-headers")!.split(", ");
+    expect(exposed).toEqual(expect.arrayContaining(["id", "backend", "retry-after", "x-ratelimit-remaining-requests", "x-ratelimit-reset-tokens"]));
+    // Errors too, so a page can read what went wrong.
+    const denied = await fetch(`${server.url}/v1/models`, { headers: { origin, authorization: "Bearer nope" } });
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get("access-control-allow-origin")).toBe("*");
+    // Preflights are not requests: nothing is recorded for them.
+    expect(pre.headers.get("id")).toBeNull();
+
+    // The console's own calls are same-origin and carry none of it.
+    const key = (await authenticateSecret(secret))!;
+    const own = await server.runtime.gateway.handle(new Request(`${server.url}/v1/models`, { headers: { origin } }), { key });
+    expect(own.status).toBe(200);
+    expect(own.headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("writes a usage row for failed requests too", async () => {

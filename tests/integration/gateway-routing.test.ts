@@ -171,6 +171,9 @@ describeEachDriver("gateway: backends, failover, Ollama, revocation", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("id")).toMatch(/^chatcmpl-/);
     expect((await res.json()).choices[0].message.content).toContain("says: via");
+    const pre = await route.OPTIONS(new Request("http://localhost/v1/chat/completions", { method: "OPTIONS", headers: { origin: "https://app.example" } }));
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("*");
     const models = await import("@/app/v1/models/route");
     expect((await models.GET(new Request("http://localhost/v1/models", { headers: { authorization: `Bearer ${secret}` } }))).status).toBe(200);
     const other = await import("@/app/v1/[...path]/route");

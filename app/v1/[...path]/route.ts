@@ -4,3 +4,4 @@ import { serveGateway } from "@/lib/gateway";
 export const dynamic = "force-dynamic";
 export const GET = serveGateway;
 export const POST = serveGateway;
+export const OPTIONS = serveGateway;
