@@ -77,6 +77,8 @@ export class RequestContext {
     private readonly onFinish: (ctx: RequestContext, status: number, errorCode: string | null) => Promise<void>,
   ) {
     this.headers.id = requestId;
+    // Where OpenAI's SDKs look for it (`_request_id`, `APIError.requestID`).
+    this.headers["x-request-id"] = requestId;
   }
 
   /** Mark the first token's arrival (once). */

@@ -11,6 +11,7 @@ export type CorsPolicy = "*" | readonly string[] | null;
 
 const EXPOSED = [
   "id",
+  "x-request-id",
   "backend",
   "retry-after",
   ...["requests", "tokens", "tokens-day"].flatMap((w) => ["limit", "remaining", "reset"].map((p) => `x-ratelimit-${p}-${w}`)),

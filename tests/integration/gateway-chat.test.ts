@@ -53,9 +53,14 @@ describeEachDriver("gateway: chat, completions, models", () => {
     });
 
   it("answers a chat completion with the reference's extras", async () => {
-    const { data, response } = await client.chat.completions
+    const { data, response, request_id } = await client.chat.completions
       .create({ model: "granite3.3:8b", messages: [{ role: "user", content: "Bonjour" }], max_tokens: 50 })
       .withResponse();
+    // The SDK's own request id is ours, on answers and on errors alike.
+    expect(request_id).toBe(data.id);
+    const failed = await client.chat.completions.create({ model: "granite", messages: [{ role: "user", content: "x" }], temperature: 9 }).catch((e) => e);
+    expect(failed.status).toBe(400);
+    expect(failed.requestID).toMatch(/^chatcmpl-/);
     expect(data.choices[0]!.message.content).toContain("ma01 says: Bonjour");
     expect(data.choices[0]!.finish_reason).toBe("stop");
     expect(data.model).toBe("granite3.3:8b");
