@@ -174,12 +174,17 @@ export async function pruneBuckets(rules: { metric: string; keepMs: number }[]):
     rules.map((r) => sql`(${r.metric}, make_interval(secs => ${r.keepMs / 1000}))`),
     sql`, `,
   );
-  const result = await db.execute(sql`delete from limit_counters c
-    using (select l.scope_id, l.metric, max(l.window_start) - k.keep as cutoff
-      from limit_counters l join (values ${keep}) as k(metric, keep) on k.metric = l.metric
-      group by l.scope_id, l.metric, k.keep) n
-    where c.scope_id = n.scope_id and c.metric = n.metric and c.reserved = 0 and c.window_start < n.cutoff`);
-  return (result as unknown as { rowCount?: number; affectedRows?: number }).rowCount ?? (result as unknown as { affectedRows?: number }).affectedRows ?? 0;
+  // One instance prunes at a time; the others skip this round rather than wait or deadlock.
+  return db.transaction(async (tx) => {
+    const [lock] = rowsOf(await tx.execute(sql`select pg_try_advisory_xact_lock(727276) as ok`));
+    if (lock?.ok !== true && lock?.ok !== "t") return 0;
+    const result = await tx.execute(sql`delete from limit_counters c
+      using (select l.scope_id, l.metric, max(l.window_start) - k.keep as cutoff
+        from limit_counters l join (values ${keep}) as k(metric, keep) on k.metric = l.metric
+        group by l.scope_id, l.metric, k.keep) n
+      where c.scope_id = n.scope_id and c.metric = n.metric and c.reserved = 0 and c.window_start < n.cutoff`);
+    return (result as unknown as { rowCount?: number; affectedRows?: number }).rowCount ?? (result as unknown as { affectedRows?: number }).affectedRows ?? 0;
+  });
 }
 
 export async function readBalance({ accountId }: { accountId: string }) {
