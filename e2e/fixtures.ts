@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { Page } from "@playwright/test";
+import type { Seen } from "./support/fake-backend";
 
 /** Where the test server listens (playwright.config.ts starts it there). */
 export const BASE_URL = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
@@ -34,15 +35,7 @@ export const MEMBER = { email: "ben@acme.test", password: "member password 1" } 
 export const FAKE_BACKEND_PORT = Number(process.env.E2E_FAKE_BACKEND_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 99);
 export const FAKE_BACKEND_URL = `http://127.0.0.1:${FAKE_BACKEND_PORT}`;
 
-export interface BackendRequest {
-  path: string;
-  model: string;
-  stream: boolean;
-  aborted: boolean;
-  finished: boolean;
-  images: number;
-  tools: number;
-}
+export type BackendRequest = Seen;
 
 /** What the fake backend was asked so far, oldest first. */
 export async function backendRequests(): Promise<BackendRequest[]> {

@@ -14,7 +14,8 @@ import { toneWav } from "./wav";
 
 type Json = Record<string, unknown>;
 
-interface Seen {
+/** What the fake was asked, as GET /__requests reports it. */
+export interface Seen {
   path: string;
   model: string;
   stream: boolean;
