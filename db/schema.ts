@@ -68,6 +68,14 @@ export const accounts = pgTable("accounts", {
     .references(() => tiers.id),
   /** A lower monthly cap the account sets for itself. */
   monthlyBudgetNanos: nanos("monthly_budget_nanos"),
+  /** IANA time zone of the account's days and months (dashboards, budgets); null: the platform's LLMAAS_TIMEZONE. */
+  timezone: text("timezone"),
+  /** Percentages of the monthly budget (or cap) whose crossing raises an alert, once per month each. */
+  alertThresholds: integer("alert_thresholds").array().notNull().default(sql`'{50,80,100}'::integer[]`),
+  /** Where budget alerts are POSTed as signed JSON; null: no webhook. */
+  webhookUrl: text("webhook_url"),
+  /** HMAC-SHA256 key of the webhook's signature header, shown to the account's admins. */
+  webhookSecret: text("webhook_secret"),
   createdAt: created(),
 });
 export type Account = typeof accounts.$inferSelect;
@@ -117,8 +125,23 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /**
+     * A rotation keeps the key (id, limits, history) and gives it a new
+     * secret; the secret it replaced stays valid until previous_expires_at.
+     * Checked at authentication, so no job has to end the grace period.
+     */
+    previousHash: text("previous_hash").unique(),
+    previousPrefix: text("previous_prefix"),
+    previousExpiresAt: timestamp("previous_expires_at", { withTimezone: true }),
+    rotatedAt: timestamp("rotated_at", { withTimezone: true }),
+    /** Bumped by every revocation, rotation and limits change: what other instances drop from their caches. */
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("api_keys_account_idx").on(t.accountId), index("api_keys_user_idx").on(t.userId)],
+  (t) => [
+    index("api_keys_account_idx").on(t.accountId, t.createdAt),
+    index("api_keys_user_idx").on(t.userId),
+    index("api_keys_changed_idx").on(t.changedAt),
+  ],
 );
 export type ApiKey = typeof apiKeys.$inferSelect;
 
@@ -318,14 +341,24 @@ export const reservations = pgTable(
   (t) => [index("reservations_instance_idx").on(t.instanceId)],
 );
 
-/** Daily totals per account, key and model, kept up to date as usage is recorded: what dashboards read. */
-export const usageRollups = pgTable(
-  "usage_rollups",
+/** Upper bounds (ms) of the latency histogram buckets of usage_hourly; a last bucket counts everything above. */
+export const LATENCY_BUCKETS_MS = [50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500, 10000, 15000, 20000, 30000, 60000, 120000, 300000] as const;
+
+/**
+ * Hourly totals per account, key and model, written in the same transaction
+ * as the usage events they count: what the usage dashboard and statements
+ * read, so that no page scans raw events. Hours are UTC; a day in any time
+ * zone with a whole-hour offset is a sum of whole hours.
+ */
+export const usageHourly = pgTable(
+  "usage_hourly",
   {
-    day: date("day").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
     accountId: uuid("account_id").notNull(),
     keyId: uuid("key_id").notNull(),
     modelId: text("model_id").notNull(),
+    /** Requests of the async batch API, billed at batch prices. */
+    batch: boolean("batch").notNull().default(false),
     requests: bigint("requests", { mode: "number" }).notNull().default(0),
     errors: bigint("errors", { mode: "number" }).notNull().default(0),
     promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull().default(0),
@@ -336,9 +369,48 @@ export const usageRollups = pgTable(
     characters: bigint("characters", { mode: "number" }).notNull().default(0),
     images: bigint("images", { mode: "number" }).notNull().default(0),
     costNanos: nanos("cost_nanos").notNull().default(sql`0`),
+    /** Requests per LATENCY_BUCKETS_MS bucket (plus one above the last bound), for percentiles. */
+    latencyHist: bigint("latency_hist", { mode: "number" }).array().notNull(),
+    /** The same for time to first token, of the requests that had one. */
+    ttftHist: bigint("ttft_hist", { mode: "number" }).array().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.day, t.accountId, t.keyId, t.modelId] }), index("usage_rollups_account_day_idx").on(t.accountId, t.day)],
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.hour, t.keyId, t.modelId, t.batch] }),
+  ],
 );
+export type UsageHour = typeof usageHourly.$inferSelect;
+
+/**
+ * A budget alert: month-to-date spend crossed one of the account's
+ * thresholds. Unique per account, month and threshold, so it fires once
+ * whichever instance notices first. Also the webhook's outbox.
+ */
+export const budgetAlerts = pgTable(
+  "budget_alerts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** Calendar month in the account's time zone, "2026-11". */
+    month: text("month").notNull(),
+    thresholdPercent: integer("threshold_percent").notNull(),
+    spendNanos: nanos("spend_nanos").notNull(),
+    budgetNanos: nanos("budget_nanos").notNull(),
+    createdAt: created(),
+    /** Webhook delivery: null until delivered (or not wanted). */
+    webhookDeliveredAt: timestamp("webhook_delivered_at", { withTimezone: true }),
+    webhookAttempts: integer("webhook_attempts").notNull().default(0),
+    webhookNextAt: timestamp("webhook_next_at", { withTimezone: true }),
+    webhookLastError: text("webhook_last_error"),
+    emailSentAt: timestamp("email_sent_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("budget_alerts_once_idx").on(t.accountId, t.month, t.thresholdPercent),
+    index("budget_alerts_webhook_due_idx").on(t.webhookNextAt),
+  ],
+);
+export type BudgetAlert = typeof budgetAlerts.$inferSelect;
 
 /**
  * A playground conversation, kept for the user who had it. Its messages and

@@ -5,9 +5,9 @@ import { getDb } from "@/db/client";
 import { findAccountByName, insertAccount, setAccountBudget, setAccountTier } from "@/db/queries/accounts";
 import { eurosToNanos } from "./billing/money";
 import { findTierByName } from "@/db/queries/tiers";
-import { countUsers, findUserByEmail, insertUser, listUsers as listUserRows, setUserDisabled, updatePasswordHash } from "@/db/queries/users";
+import { countUsers, findUserByEmail, insertUser, listUsersForPlatform, listUsersOfAccount, setUserDisabled, updatePasswordHash } from "@/db/queries/users";
 import { AppError, badRequest, conflict, isUniqueViolation, notFound } from "./errors";
-import { forgetKey } from "./keys/cache";
+import { forgetKeyId } from "./keys/cache";
 import { MIN_PASSWORD_LENGTH, hashPassword } from "./passwords";
 
 export const ROLES = ["admin", "member", "finance"] as const;
@@ -93,14 +93,14 @@ export async function setUserEnabled(input: { email: string; enabled: boolean })
   const result = await setUserDisabled({ userId: user.id, disabled: !input.enabled });
   if (!result) throw notFound(`No user with email '${input.email}'`, "email");
   // This instance forgets them now; the others within a second (their revocation watchers).
-  for (const hash of result.revokedHashes) forgetKey(hash);
-  return { user: result.user, revokedKeys: result.revokedHashes.length };
+  for (const id of result.revokedKeyIds) forgetKeyId(id);
+  return { user: result.user, revokedKeys: result.revokedKeyIds.length };
 }
 
 /** Users of one account (by name), or of every account. */
 export async function listUsers(input: { account?: string } = {}) {
-  const accountId = input.account ? (await requireAccount(input.account)).id : undefined;
-  return listUserRows({ accountId });
+  if (!input.account) return listUsersForPlatform();
+  return listUsersOfAccount({ accountId: (await requireAccount(input.account)).id });
 }
 
 export async function needsSetup(): Promise<boolean> {

@@ -7,7 +7,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
     <div className="flex min-h-dvh flex-col">
       <TopBar user={user} />
       {/* Pages set their own width: playgrounds use the whole window, reading pages a column. */}
-      <main className="flex w-full flex-1 flex-col">{children}</main>
+      <main className="flex w-full min-w-0 flex-1 flex-col xl:pl-52">{children}</main>
     </div>
   );
 }

@@ -9,24 +9,31 @@ interface ConsolePage {
   href: string;
   label: string;
   testId: string;
+  group: "Explore" | "Account";
   /** Who sees the link; everyone when absent. */
   roles?: readonly Role[];
 }
 
 /** The console's pages, in menu order. A new page adds one line here. */
 const pages: readonly ConsolePage[] = [
-  { href: "/", label: "Overview", testId: "nav-overview" },
-  { href: "/chat", label: "Chat", testId: "nav-chat" },
-  { href: "/compare", label: "Compare", testId: "nav-compare" },
-  { href: "/transcribe", label: "Transcribe", testId: "nav-transcribe" },
-  { href: "/speech", label: "Speech", testId: "nav-speech" },
-  { href: "/embeddings", label: "Embeddings", testId: "nav-embeddings" },
-  { href: "/models", label: "Models", testId: "nav-models" },
+  { href: "/", label: "Overview", testId: "nav-overview", group: "Explore" },
+  { href: "/chat", label: "Chat", testId: "nav-chat", group: "Explore" },
+  { href: "/compare", label: "Compare", testId: "nav-compare", group: "Explore" },
+  { href: "/transcribe", label: "Transcribe", testId: "nav-transcribe", group: "Explore" },
+  { href: "/speech", label: "Speech", testId: "nav-speech", group: "Explore" },
+  { href: "/embeddings", label: "Embeddings", testId: "nav-embeddings", group: "Explore" },
+  { href: "/models", label: "Models", testId: "nav-models", group: "Explore" },
+  { href: "/keys", label: "API keys", testId: "nav-keys", group: "Account" },
+  { href: "/usage", label: "Usage", testId: "nav-usage", group: "Account" },
+  { href: "/budget", label: "Budget & limits", testId: "nav-budget", group: "Account" },
 ];
 
+const GROUPS = ["Explore", "Account"] as const;
+
 /**
- * The menu of console pages: a row of links on wide screens; on a phone one
- * "Menu" button that opens them as a list, closed again by choosing a page or Escape.
+ * The menu of console pages, in groups: a sidebar on wide screens; on smaller
+ * ones a "Menu" button that opens them as a list, closed again by choosing a
+ * page or Escape.
  */
 export function ConsoleNav({ role }: { role: Role }) {
   const visible = pages.filter((p) => !p.roles || p.roles.includes(role));
@@ -50,25 +57,36 @@ export function ConsoleNav({ role }: { role: Role }) {
         aria-controls="console-menu"
         onClick={() => setOpen((o) => !o)}
         data-testid="nav-menu-button"
-        className="inline-flex h-9 items-center gap-2 rounded-md border border-field-border px-3 text-sm font-medium hover:bg-accent md:hidden"
+        className="inline-flex h-9 items-center gap-2 rounded-md border border-field-border px-3 text-sm font-medium hover:bg-accent xl:hidden"
       >
         <svg aria-hidden="true" viewBox="0 0 20 20" className="size-4" fill="currentColor">
           <path d="M3 5h14v2H3zM3 9h14v2H3zM3 13h14v2H3z" />
         </svg>
         {current?.label ?? "Menu"}
       </button>
-      <ul
+      <div
         id="console-menu"
-        className={`${open ? "flex" : "hidden"} absolute inset-x-0 top-14 z-30 flex-col gap-1 border-b bg-surface p-2 shadow-md md:static md:flex md:flex-row md:items-center md:border-0 md:bg-transparent md:p-0 md:shadow-none`}
+        className={`${open ? "grid" : "hidden"} absolute inset-x-0 top-14 z-30 max-h-[calc(100dvh-3.5rem)] gap-4 overflow-y-auto border-b bg-surface p-3 shadow-md sm:grid-cols-2 xl:fixed xl:inset-x-auto xl:bottom-0 xl:left-0 xl:flex xl:w-52 xl:flex-col xl:border-r xl:border-b-0 xl:shadow-none`}
       >
-        {visible.map((p) => (
-          <li key={p.href} className="flex flex-col md:block">
-            <NavLink href={p.href} testId={p.testId}>
-              {p.label}
-            </NavLink>
-          </li>
-        ))}
-      </ul>
+        {GROUPS.map((group) => {
+          const links = visible.filter((p) => p.group === group);
+          if (links.length === 0) return null;
+          return (
+            <div key={group} className="space-y-1">
+              <p className="px-3 text-xs font-semibold uppercase tracking-wide text-muted">{group}</p>
+              <ul className="flex flex-col gap-0.5">
+                {links.map((p) => (
+                  <li key={p.href} className="flex flex-col">
+                    <NavLink href={p.href} testId={p.testId}>
+                      {p.label}
+                    </NavLink>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          );
+        })}
+      </div>
     </nav>
   );
 }

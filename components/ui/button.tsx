@@ -1,6 +1,8 @@
 const variants = {
   primary: "bg-primary text-primary-foreground hover:bg-primary-hover",
   secondary: "border border-field-border bg-surface text-foreground hover:bg-accent",
+  danger: "border border-danger-border bg-danger-surface text-danger hover:border-danger",
+  ghost: "text-foreground hover:bg-accent",
 } as const;
 
 type ButtonVariant = keyof typeof variants;

@@ -104,7 +104,8 @@ export interface SettleInput {
   /** What each held counter really consumed, keyed by metric. */
   actual: Record<string, bigint>;
   costNanos: bigint;
-  ledger: { keyId: string; modelId: string; usageEventId: string; details: Record<string, unknown> };
+  /** `at`: when the request started (its usage event's time), the debit's date; unset: now. */
+  ledger: { keyId: string; modelId: string; usageEventId: string; at?: string; details: Record<string, unknown> };
 }
 
 /**

@@ -1,20 +1,37 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { usageEvents, usageRollups } from "../schema";
+import { LATENCY_BUCKETS_MS, usageEvents, usageHourly } from "../schema";
 
-export type NewUsageEvent = typeof usageEvents.$inferInsert;
+export type NewUsageEvent = typeof usageEvents.$inferInsert & { batch?: boolean };
 
-/** Daily totals of a batch of events, per account, key and model. */
-function rollup(events: NewUsageEvent[], dayOf: (d: Date) => string) {
-  const totals = new Map<string, typeof usageRollups.$inferInsert>();
+const HOUR_MS = 3_600_000;
+const BUCKETS = LATENCY_BUCKETS_MS.length + 1;
+
+/** Index of the histogram bucket a duration falls in: how many bounds are at or below it (as SQL's width_bucket). */
+export function latencyBucket(ms: number): number {
+  let i = 0;
+  while (i < LATENCY_BUCKETS_MS.length && LATENCY_BUCKETS_MS[i]! <= ms) i++;
+  return i;
+}
+
+const emptyHist = () => new Array<number>(BUCKETS).fill(0);
+
+/** Hourly totals of a batch of events, per account, key, model and kind (live or batch). */
+export function hourlyTotals(events: NewUsageEvent[]) {
+  const totals = new Map<string, typeof usageHourly.$inferInsert & { latencyHist: number[]; ttftHist: number[] }>();
   for (const e of events) {
     if (!e.accountId || !e.keyId) continue;
-    const day = dayOf(e.createdAt ?? new Date());
+    const at = (e.createdAt ?? new Date()).getTime();
+    const hour = new Date(at - (at % HOUR_MS));
     const modelId = e.modelId ?? "";
-    const k = `${day}|${e.accountId}|${e.keyId}|${modelId}`;
+    const batch = e.batch ?? false;
+    const k = `${hour.getTime()}|${e.accountId}|${e.keyId}|${modelId}|${batch}`;
     let t = totals.get(k);
     if (!t) {
-      t = { day, accountId: e.accountId, keyId: e.keyId, modelId, requests: 0, errors: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, searchUnits: 0, audioSeconds: 0, characters: 0, images: 0, costNanos: 0n };
+      t = {
+        hour, accountId: e.accountId, keyId: e.keyId, modelId, batch, requests: 0, errors: 0, promptTokens: 0, completionTokens: 0,
+        reasoningTokens: 0, searchUnits: 0, audioSeconds: 0, characters: 0, images: 0, costNanos: 0n, latencyHist: emptyHist(), ttftHist: emptyHist(),
+      };
       totals.set(k, t);
     }
     const u = e.units ?? {};
@@ -28,24 +45,27 @@ function rollup(events: NewUsageEvent[], dayOf: (d: Date) => string) {
     t.characters! += Math.round(u.characters ?? 0);
     t.images! += Math.round(u.images ?? 0);
     t.costNanos = (t.costNanos as bigint) + (e.costNanos ?? 0n);
+    t.latencyHist[latencyBucket(e.latencyMs ?? 0)]! += 1;
+    if (e.ttftMs !== null && e.ttftMs !== undefined) t.ttftHist[latencyBucket(e.ttftMs)]! += 1;
   }
   return [...totals.values()];
 }
 
-/** Store usage events and add them to the daily rollups, in one transaction. */
-export async function insertUsageEvents({ events, dayOf = (d: Date) => d.toISOString().slice(0, 10) }: { events: NewUsageEvent[]; dayOf?: (d: Date) => string }) {
+/** Store usage events and add them to the hourly rollups, in one transaction. */
+export async function insertUsageEvents({ events }: { events: NewUsageEvent[] }) {
   if (events.length === 0) return;
   const db = await getDb();
-  const totals = rollup(events, dayOf);
+  const totals = hourlyTotals(events);
   await db.transaction(async (tx) => {
-    await tx.insert(usageEvents).values(events);
+    await tx.insert(usageEvents).values(events.map(({ batch: _b, ...e }) => e));
     if (totals.length === 0) return;
-    const sum = (column: string) => sql.raw(`usage_rollups.${column} + excluded.${column}`);
+    const sum = (column: string) => sql.raw(`usage_hourly.${column} + excluded.${column}`);
+    const hist = (column: string) => sql.raw(`llmaas_hist_add(usage_hourly.${column}, excluded.${column})`);
     await tx
-      .insert(usageRollups)
+      .insert(usageHourly)
       .values(totals)
       .onConflictDoUpdate({
-        target: [usageRollups.day, usageRollups.accountId, usageRollups.keyId, usageRollups.modelId],
+        target: [usageHourly.accountId, usageHourly.hour, usageHourly.keyId, usageHourly.modelId, usageHourly.batch],
         set: {
           requests: sum("requests"),
           errors: sum("errors"),
@@ -57,22 +77,24 @@ export async function insertUsageEvents({ events, dayOf = (d: Date) => d.toISOSt
           characters: sum("characters"),
           images: sum("images"),
           costNanos: sum("cost_nanos"),
+          latencyHist: hist("latency_hist"),
+          ttftHist: hist("ttft_hist"),
         },
       });
   });
 }
 
-export async function listUsageForAccount({ accountId, limit = 100 }: { accountId: string; limit?: number }) {
+/** The usage event of one request, if it belongs to this account. */
+export async function findUsageByRequestId({ accountId, requestId }: { accountId: string; requestId: string }) {
   const db = await getDb();
   return db
     .select()
     .from(usageEvents)
-    .where(and(eq(usageEvents.accountId, accountId)))
-    .orderBy(desc(usageEvents.createdAt))
-    .limit(limit);
+    .where(and(eq(usageEvents.accountId, accountId), eq(usageEvents.requestId, requestId)));
 }
 
-export async function findUsageByRequestId({ requestId }: { requestId: string }) {
+/** The usage events of a request id on any account: for platform operators' tools and tests. */
+export async function findUsageByRequestIdForPlatform({ requestId }: { requestId: string }) {
   const db = await getDb();
   return db.select().from(usageEvents).where(eq(usageEvents.requestId, requestId));
 }

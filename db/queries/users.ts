@@ -34,23 +34,35 @@ export async function updatePasswordHash({ userId, passwordHash }: { userId: str
   await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
 }
 
-/** Users, with their account's name; only one account's with accountId. */
-export async function listUsers({ accountId }: { accountId?: string } = {}) {
+const userColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  superadmin: users.superadmin,
+  disabledAt: users.disabledAt,
+  createdAt: users.createdAt,
+  account: accounts.name,
+};
+
+/** The users of one account. */
+export async function listUsersOfAccount({ accountId }: { accountId: string }) {
   const db = await getDb();
   return db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      superadmin: users.superadmin,
-      disabledAt: users.disabledAt,
-      createdAt: users.createdAt,
-      account: accounts.name,
-    })
+    .select(userColumns)
     .from(users)
     .innerJoin(accounts, eq(accounts.id, users.accountId))
-    .where(accountId ? eq(users.accountId, accountId) : undefined)
+    .where(eq(users.accountId, accountId))
+    .orderBy(asc(users.email));
+}
+
+/** Users of every account, with their account's name: for platform operators. */
+export async function listUsersForPlatform() {
+  const db = await getDb();
+  return db
+    .select(userColumns)
+    .from(users)
+    .innerJoin(accounts, eq(accounts.id, users.accountId))
     .orderBy(asc(accounts.name), asc(users.email));
 }
 
@@ -71,10 +83,10 @@ export async function setUserDisabled({ userId, disabled }: { userId: string; di
     const revoked = disabled
       ? await tx
           .update(apiKeys)
-          .set({ revokedAt: sql`now()` })
+          .set({ revokedAt: sql`now()`, changedAt: sql`now()` })
           .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
-          .returning({ hash: apiKeys.hash })
+          .returning({ id: apiKeys.id })
       : [];
-    return { user, revokedHashes: revoked.map((k) => k.hash) };
+    return { user, revokedKeyIds: revoked.map((k) => k.id) };
   });
 }

@@ -69,6 +69,7 @@ export function addBillingCommands(program: Command, io: Out) {
     .action(async (o) => {
       await setKeyLimits({
         id: o.id,
+        scope: "platform",
         models: o.models === undefined ? undefined : o.models === "all" ? null : (list(o.models) ?? null),
         monthlyBudget: o.monthlyBudget === undefined ? undefined : o.monthlyBudget === "none" ? null : o.monthlyBudget,
         outputTokensPerHour: opt(o.tokensPerHour as number | "none" | undefined),

@@ -8,7 +8,8 @@ import { accountBalance, addCredit } from "../billing/credit";
 import { formatEuros } from "../billing/money";
 import { AppError } from "../errors";
 import { EnvError } from "../env";
-import { createKey, listKeys, revokeKey } from "../keys/manage";
+import { createKey, listKeysForOperator, resolveKeyRef, revokeKey, rotateKey } from "../keys/manage";
+import { keyStatus } from "../keys/status";
 import { addBillingCommands } from "./billing-commands";
 import { json, list, table } from "./format";
 
@@ -121,13 +122,18 @@ function build(io: Out): Command {
     .option("--email <email>", "only this user's keys")
     .option("--json", "print JSON")
     .action(async (o) => {
-      const rows = (await listKeys({ email: o.email })).map((k) => ({
-        ...k,
-        status: k.revokedAt ? "revoked" : k.expiresAt && k.expiresAt < new Date() ? "expired" : "active",
-        models: k.allowedModels ?? ["*"],
-      }));
+      const rows = (await listKeysForOperator({ email: o.email })).map((k) => {
+        const status = keyStatus(k);
+        return {
+          ...k,
+          status,
+          // While a rotation's grace runs, the replaced secret's prefix and when it stops working.
+          oldSecret: status === "rotating" ? `${k.previousPrefix}… until ${k.previousExpiresAt!.toISOString()}` : "",
+          models: k.allowedModels ?? ["*"],
+        };
+      });
       io.out(
-        (o.json ? json(rows) : table(rows, ["id", "name", "prefix", "email", "status", "models", "expiresAt", "lastUsedAt"])) + "\n",
+        (o.json ? json(rows) : table(rows, ["id", "name", "prefix", "email", "status", "oldSecret", "models", "expiresAt", "lastUsedAt"])) + "\n",
       );
     });
   key
@@ -135,8 +141,21 @@ function build(io: Out): Command {
     .description("Revoke an API key; it stops working everywhere within a second")
     .requiredOption("--id <id>", "key id (from key list)")
     .action(async (o) => {
-      await revokeKey({ id: o.id });
+      await revokeKey({ id: o.id, scope: "platform" });
       io.out(`revoked key ${o.id}\n`);
+    });
+  key
+    .command("rotate")
+    .description("Give a key a new secret (same id, name, limits and history); the new secret is printed once, alone on the last line")
+    .requiredOption("--key <id or prefix>", "key id, or the start of its prefix as key list shows it")
+    .option("--grace <duration>", "how long the old secret keeps working: now, 1h, 24h, 7d, or a date", "24h")
+    .action(async (o) => {
+      const target = await resolveKeyRef(o.key);
+      const rotated = await rotateKey({ id: target.id, scope: "platform", grace: o.grace });
+      io.out(`rotated key '${target.name}' (${rotated.id}); `);
+      io.out(rotated.previousExpiresAt ? `the old secret ${target.prefix}… works until ${rotated.previousExpiresAt.toISOString()}\n` : "the old secret no longer works\n");
+      if (target.previousExpiresAt && target.previousExpiresAt > new Date()) io.out(`the secret replaced before it (${target.previousPrefix}…) no longer works\n`);
+      io.out(`store this secret now, it cannot be shown again:\n${rotated.secret}\n`);
     });
 
   const backend = program.command("backend").description("Inference backends");

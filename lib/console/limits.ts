@@ -30,10 +30,10 @@ const nullable = (v: bigint | number | null) => (v === null ? null : BigInt(v));
 
 /** What is left of the account's windows and month right now: the figures the playground keeps in view. */
 export async function limitsSummary(key: AuthenticatedKey, at = new Date()): Promise<LimitsSummary> {
-  const tz = env().LLMAAS_TIMEZONE;
   const found = await findAccountById({ id: key.accountId });
   if (!found) throw new Error("account not found");
   const { account, tier } = found;
+  const tz = account.timezone ?? env().LLMAAS_TIMEZONE;
   const windows = (
     [
       ["tokensHour", nullable(tier.outputTokensPerHour)],

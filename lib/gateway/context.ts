@@ -33,6 +33,8 @@ export interface ReserveInput {
 }
 
 export interface Reservation {
+  /** The time limits were taken at: the request's usage event and ledger debit are both dated by it. */
+  at?: Date;
   /** X-RateLimit-* headers that describe the limits after this reservation. */
   headers: Record<string, string>;
   /** Turn the reservation into the real usage and give back the rest; returns the cost in nano-euros. */

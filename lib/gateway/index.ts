@@ -2,7 +2,7 @@ import { ensureUsagePartitions, getDb } from "@/db/client";
 import { env } from "../env";
 import { BackendRouter } from "../backends/router";
 import { PriceBook } from "../billing/prices";
-import { watchRevocations } from "../keys/cache";
+import { watchKeyChanges } from "../keys/cache";
 import { DbLimiter } from "../limits/limiter";
 import { startSweeper } from "../limits/sweeper";
 import { parseCorsOrigins } from "./cors";
@@ -40,7 +40,7 @@ export function createGateway(options: Partial<GatewayOptions> = {}): Gateway {
   return new Gateway({
     catalogue: options.catalogue ?? new Catalogue(),
     router: options.router ?? new BackendRouter(),
-    recorder: options.recorder ?? new UsageRecorder({ timezone: e.LLMAAS_TIMEZONE }),
+    recorder: options.recorder ?? new UsageRecorder(),
     prices,
     limiter: options.limiter ?? new DbLimiter({ prices, timezone: e.LLMAAS_TIMEZONE }),
     maxBodyBytes: options.maxBodyBytes ?? e.LLMAAS_MAX_BODY_BYTES,
@@ -60,13 +60,13 @@ export function startGateway(gateway: Gateway): GatewayRuntime {
   const { catalogue, router, recorder, prices } = gateway.options;
   const limiter = gateway.limiter instanceof DbLimiter ? gateway.limiter : null;
   limiter?.start();
-  const stopSweeper = limiter ? startSweeper(env().LLMAAS_TIMEZONE) : () => {};
+  const stopSweeper = limiter ? startSweeper() : () => {};
   catalogue.start();
   prices?.start();
   recorder.start();
   void catalogue.list().then(() => router.checkHealth(catalogue.backendList())).catch(() => {});
   router.startHealthChecks(() => catalogue.backendList());
-  const stopWatching = watchRevocations();
+  const stopWatching = watchKeyChanges();
   // Next month's usage partition exists well before the month starts.
   const partitions = setInterval(() => void getDb().then((db) => ensureUsagePartitions(db)).catch(() => {}), 6 * 3_600_000);
   partitions.unref();

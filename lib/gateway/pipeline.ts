@@ -207,7 +207,8 @@ export class Gateway {
       streamed: ctx.streamed,
       clientAborted: ctx.clientAborted,
       estimated: ctx.usage.estimated,
-      createdAt: ctx.startedAt,
+      // Dated like its ledger debit, so that a day's or a month's usage and debits hold the same requests.
+      createdAt: ctx.reservation?.at ?? ctx.startedAt,
     });
   }
 }

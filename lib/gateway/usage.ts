@@ -1,13 +1,10 @@
 import { touchApiKeys } from "@/db/queries/keys";
 import { type NewUsageEvent, insertUsageEvents } from "@/db/queries/usage";
-import { localDay } from "../limits/windows";
 import { log } from "../log";
 
 export interface UsageRecorderOptions {
   flushIntervalMs?: number;
   maxBatch?: number;
-  /** Time zone of the daily rollups' calendar days. */
-  timezone?: string;
 }
 
 /**
@@ -21,20 +18,28 @@ export class UsageRecorder {
   private flushing: Promise<void> | null = null;
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
-  private readonly dayOf: (d: Date) => string;
+  /** When each key's last-used time was last written: at most once a minute per key. */
+  private touched = new Map<string, number>();
   private listeners = new Set<(events: NewUsageEvent[]) => void>();
 
   constructor(options: UsageRecorderOptions = {}) {
     this.flushIntervalMs = options.flushIntervalMs ?? 200;
     this.maxBatch = options.maxBatch ?? 500;
-    const tz = options.timezone ?? "UTC";
-    this.dayOf = (d) => localDay(d, tz);
   }
 
   record(event: NewUsageEvent): void {
     this.queue.push(event);
-    if (event.keyId) this.keys.add(event.keyId);
+    if (event.keyId) this.noteUse(event.keyId);
     if (this.queue.length >= this.maxBatch) void this.flush();
+  }
+
+  private noteUse(keyId: string, now = Date.now()): void {
+    const last = this.touched.get(keyId);
+    if (last !== undefined && now - last < 60_000) return;
+    this.touched.set(keyId, now);
+    this.keys.add(keyId);
+    // Forget keys not used for a while, so the map stays as small as the set of active keys.
+    if (this.touched.size > 10_000) for (const [k, t] of this.touched) if (now - t >= 60_000) this.touched.delete(k);
   }
 
   /** Called with each batch once it is stored. */
@@ -56,7 +61,7 @@ export class UsageRecorder {
     this.flushing = (async () => {
       try {
         for (let i = 0; i < batch.length; i += this.maxBatch) {
-          await insertUsageEvents({ events: batch.slice(i, i + this.maxBatch), dayOf: this.dayOf });
+          await insertUsageEvents({ events: batch.slice(i, i + this.maxBatch) });
         }
         for (const l of this.listeners) l(batch);
       } catch (err) {

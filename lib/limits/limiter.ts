@@ -97,7 +97,8 @@ export class DbLimiter implements Limiter {
   }
 
   private plan(key: AuthenticatedKey, cfg: AccountConfig, at: Date, outputTokens: bigint, cost: bigint): Plan {
-    const tz = this.options.timezone;
+    // Months (budgets) follow the account's own time zone when it has one.
+    const tz = cfg.account.timezone ?? this.options.timezone;
     const { tier, account } = cfg;
     const holds: Plan["holds"] = [];
     const add = (scope: "account" | "key", kind: LimitKind, amount: bigint, limit: bigint | null) => {
@@ -163,8 +164,9 @@ export class DbLimiter implements Limiter {
     const headers = this.headers(plan, outcome.counters, at);
     if (input.progress) this.open.set(reservationId, input.progress);
     return {
+      at,
       headers,
-      settle: (usage, result) => this.settle(reservationId, cfg.account.id, input, prices, usage, result.status),
+      settle: (usage, result) => this.settle(reservationId, cfg.account.id, input, at, prices, usage, result.status),
     };
   }
 
@@ -172,6 +174,7 @@ export class DbLimiter implements Limiter {
     reservationId: string,
     accountId: string,
     input: ReserveInput,
+    at: Date,
     prices: PriceTable,
     usage: UsageCounts,
     _status: number,
@@ -189,6 +192,7 @@ export class DbLimiter implements Limiter {
         keyId: input.key.id,
         modelId: input.model.id,
         usageEventId: input.usageEventId ?? input.requestId,
+        at: at.toISOString(),
         details: {
           request_id: input.requestId,
           endpoint: input.endpoint,

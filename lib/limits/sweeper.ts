@@ -4,7 +4,7 @@ import { insertUsageEvents } from "@/db/queries/usage";
 import { billableQuantities, costOf, pricesFromJson } from "../billing/cost";
 import { log } from "../log";
 import { METRICS, consumed } from "./limiter";
-import { SLIDING, localDay } from "./windows";
+import { SLIDING } from "./windows";
 import { every } from "../every";
 
 /**
@@ -13,7 +13,7 @@ import { every } from "../every";
  * billed, the rest of the hold is given back, and a usage event says so.
  * Safe to run on every instance at once: a reservation settles only once.
  */
-export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Date(), timezone = "UTC" } = {}): Promise<number> {
+export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Date() } = {}): Promise<number> {
   const orphans = await listOrphanReservations({ staleBefore: new Date(now.getTime() - staleMs) });
   let settled = 0;
   for (const r of orphans) {
@@ -31,6 +31,7 @@ export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Da
         keyId: r.keyId,
         modelId: r.modelId,
         usageEventId,
+        at: r.createdAt.toISOString(),
         details: {
           request_id: r.requestId,
           endpoint: r.endpoint,
@@ -62,7 +63,6 @@ export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Da
           createdAt: r.createdAt,
         },
       ],
-      dayOf: (d) => localDay(d, timezone),
     });
     log.warn("settled a reservation of a lost instance", { requestId: r.requestId, completionTokens: usage.completionTokens });
   }
@@ -80,8 +80,8 @@ export async function pruneOldBuckets(now = new Date()): Promise<number> {
   );
 }
 
-export function startSweeper(timezone: string, intervalMs = 10_000, pruneMs = 600_000): () => void {
-  const stopReclaim = every(intervalMs, () => reclaimOrphanReservations({ timezone }));
+export function startSweeper(intervalMs = 10_000, pruneMs = 600_000): () => void {
+  const stopReclaim = every(intervalMs, () => reclaimOrphanReservations());
   const stopPrune = every(pruneMs, () => pruneOldBuckets(), (err) => log.warn("pruning rate-limit buckets failed", { error: (err as Error).message }));
   return () => {
     stopReclaim();

@@ -39,13 +39,13 @@ function offsetMs(at: Date, tz: string): number {
 }
 
 /** The instant that local wall time `y-m-d h:00` in `tz` denotes. */
-function localToUtc(y: number, m: number, d: number, h: number, tz: string): Date {
+export function localToUtc(y: number, m: number, d: number, h: number, tz: string): Date {
   const guess = Date.UTC(y, m, d, h);
   const first = guess - offsetMs(new Date(guess), tz);
   return new Date(guess - offsetMs(new Date(first), tz));
 }
 
-function localParts(at: Date, tz: string) {
+export function localParts(at: Date, tz: string) {
   const local = new Date(at.getTime() + offsetMs(at, tz));
   return { y: local.getUTCFullYear(), m: local.getUTCMonth(), d: local.getUTCDate(), h: local.getUTCHours() };
 }

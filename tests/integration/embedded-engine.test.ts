@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { findUsageByRequestId } from "@/db/queries/usage";
+import { findUsageByRequestIdForPlatform } from "@/db/queries/usage";
 import { addBackend, addModel, listModels } from "@/lib/backends/registry";
 import { closeEngine, getEngine } from "@/lib/engine/manager";
 import { registerEmbeddedModels } from "@/lib/engine/register";
@@ -56,7 +56,7 @@ describeEachDriver("embedded engine through the gateway", () => {
 
   const usageRow = async (requestId: string) => {
     await server.runtime.gateway.options.recorder.flush();
-    const [row] = await findUsageByRequestId({ requestId });
+    const [row] = await findUsageByRequestIdForPlatform({ requestId });
     return row;
   };
 

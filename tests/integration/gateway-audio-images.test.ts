@@ -3,7 +3,7 @@ import path from "node:path";
 import OpenAI, { toFile } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertPrice } from "@/db/queries/prices";
-import { findUsageByRequestId } from "@/db/queries/usage";
+import { findUsageByRequestIdForPlatform } from "@/db/queries/usage";
 import { countCl100k } from "@/lib/gateway/tokenizer";
 import { describeEachDriver } from "@/tests/support/databases";
 import { PNG_BASE64, TRANSCRIPT, TRANSLATION, startFakeModalities } from "@/tests/support/fake-modalities";
@@ -55,7 +55,7 @@ describeEachDriver("gateway: audio and images", () => {
   const usageRow = async (requestId: string) => {
     await server.runtime.gateway.idle();
     await server.runtime.gateway.options.recorder.flush();
-    const [row] = await findUsageByRequestId({ requestId });
+    const [row] = await findUsageByRequestIdForPlatform({ requestId });
     return row!;
   };
 

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { findUsageByRequestId } from "@/db/queries/usage";
+import { findUsageByRequestIdForPlatform } from "@/db/queries/usage";
 import { authenticateSecret } from "@/lib/keys/cache";
 import { describeEachDriver } from "@/tests/support/databases";
 import { type FakeBackend, startFakeOpenAI } from "@/tests/support/fake-openai";
@@ -41,7 +41,7 @@ describeEachDriver("gateway: chat, completions, models", () => {
   const usageRow = async (requestId: string) => {
     await server.runtime.gateway.idle();
     await server.runtime.gateway.options.recorder.flush();
-    const [row] = await findUsageByRequestId({ requestId });
+    const [row] = await findUsageByRequestIdForPlatform({ requestId });
     return row;
   };
 

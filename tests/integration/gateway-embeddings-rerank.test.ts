@@ -4,7 +4,7 @@ import { Tiktoken } from "js-tiktoken/lite";
 import cl100k from "js-tiktoken/ranks/cl100k_base";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findUsageByRequestId } from "@/db/queries/usage";
+import { findUsageByRequestIdForPlatform } from "@/db/queries/usage";
 import { describeEachDriver } from "@/tests/support/databases";
 import { fakeScore, fakeVector, startFakeModalities } from "@/tests/support/fake-modalities";
 import { startFakeOllama } from "@/tests/support/fake-ollama";
@@ -59,7 +59,7 @@ describeEachDriver("gateway: embeddings and rerank", () => {
   const usageRow = async (requestId: string) => {
     await server.runtime.gateway.idle();
     await server.runtime.gateway.options.recorder.flush();
-    const [row] = await findUsageByRequestId({ requestId });
+    const [row] = await findUsageByRequestIdForPlatform({ requestId });
     return row!;
   };
 

@@ -3,7 +3,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { insertPrice } from "@/db/queries/prices";
-import { findUsageByRequestId } from "@/db/queries/usage";
+import { findUsageByRequestIdForPlatform } from "@/db/queries/usage";
 import { setMonthlyBudget } from "@/lib/accounts";
 import { addCredit } from "@/lib/billing/credit";
 import { PriceBook } from "@/lib/billing/prices";
@@ -218,7 +218,7 @@ describeEachDriver("limits and billing", (driver) => {
     const client = clientFor(t.secret);
     const r = await client.chat.completions.create({ model: "free-input", messages: [{ role: "user", content: "x" }], max_tokens: 10, fake: { tokens: 10 } } as never);
     await settled();
-    const [row] = await findUsageByRequestId({ requestId: r.id });
+    const [row] = await findUsageByRequestIdForPlatform({ requestId: r.id });
     expect(row!.costNanos).toBe(80_000n);
     const { readBalance } = await import("@/db/queries/limits");
     expect(await readBalance({ accountId: t.account.id })).toMatchObject({ balanceNanos: 200_000_000_000n - 80_000n, reservedNanos: 0n, purchasedNanos: 200_000_000_000n });
@@ -262,11 +262,11 @@ describeEachDriver("limits and billing", (driver) => {
     await setMonthlyBudget({ account: t.account.name, monthly: null });
     // A key's own budget.
     // The key spent 80,000 n€ this month already: 80,000 + 8,000 > 85,000.
-    await setKeyLimits({ id: t.key.id, monthlyBudget: "0.000085" });
+    await setKeyLimits({ id: t.key.id, scope: "platform", monthlyBudget: "0.000085" });
     expect((await chat(t.secret, { model: "free-input", max_tokens: 1 })).status).toBe(429);
     // Half an hour on, the key's last hour holds the 10 tokens of midnight.
     clock = new Date("2026-09-01T00:30:00Z");
-    await setKeyLimits({ id: t.key.id, monthlyBudget: null, outputTokensPerHour: 15 });
+    await setKeyLimits({ id: t.key.id, scope: "platform", monthlyBudget: null, outputTokensPerHour: 15 });
     expect((await chat(t.secret, { model: "free-input", max_tokens: 6 })).status).toBe(429);
     expect((await chat(t.secret, { model: "free-input", max_tokens: 5 })).status).toBe(200);
   });
@@ -291,8 +291,8 @@ describeEachDriver("limits and billing", (driver) => {
         seen = (buffer.match(/"content":"[^"]+"/g) ?? []).length;
       }
       controller.abort();
-      await expect.poll(async () => (await settled(), (await findUsageByRequestId({ requestId: id }))[0]), { timeout: 3000 }).toBeDefined();
-      const [row] = await findUsageByRequestId({ requestId: id });
+      await expect.poll(async () => (await settled(), (await findUsageByRequestIdForPlatform({ requestId: id }))[0]), { timeout: 3000 }).toBeDefined();
+      const [row] = await findUsageByRequestIdForPlatform({ requestId: id });
       expect(row!.clientAborted).toBe(true);
       expect(row!.completionTokens).toBeGreaterThanOrEqual(seen);
       expect(row!.completionTokens).toBeLessThanOrEqual(seen + 3);
@@ -316,8 +316,8 @@ describeEachDriver("limits and billing", (driver) => {
     const after = await chat(t.secret, { model: "free-input", max_tokens: 10, fake: { tokens: 10 } });
     await before.text();
     await settled();
-    const [b] = await findUsageByRequestId({ requestId: before.headers.get("id")! });
-    const [a] = await findUsageByRequestId({ requestId: after.headers.get("id")! });
+    const [b] = await findUsageByRequestIdForPlatform({ requestId: before.headers.get("id")! });
+    const [a] = await findUsageByRequestIdForPlatform({ requestId: after.headers.get("id")! });
     expect(b!.costNanos).toBe(30n * 8000n);
     expect(a!.costNanos).toBe(10n * 20_000n);
 
@@ -334,7 +334,7 @@ describeEachDriver("limits and billing", (driver) => {
     const db = await getDb();
     const { rows } = (await db.execute(sql`select coalesce(sum(cost_nanos),0)::text as s from usage_events where account_id = ${t.account.id}`)) as unknown as { rows: { s: string }[] };
     expect(BigInt(rows[0]!.s)).toBe(fromDetails);
-    const roll = (await db.execute(sql`select coalesce(sum(cost_nanos),0)::text as s, sum(requests)::int as n from usage_rollups where account_id = ${t.account.id}`)) as unknown as {
+    const roll = (await db.execute(sql`select coalesce(sum(cost_nanos),0)::text as s, sum(requests)::int as n from usage_hourly where account_id = ${t.account.id}`)) as unknown as {
       rows: { s: string; n: number }[];
     };
     expect(BigInt(roll.rows[0]!.s)).toBe(fromDetails);

@@ -7,7 +7,7 @@ import { ChatOpenAI } from "@langchain/openai";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, closeDatabase, openEmbedded, setDatabase } from "@/db/client";
-import { findUsageByRequestId } from "@/db/queries/usage";
+import { findUsageByRequestIdForPlatform } from "@/db/queries/usage";
 import { openScratchPg } from "@/tests/support/databases";
 import { type FakeBackend, startFakeOpenAI } from "@/tests/support/fake-openai";
 import { createTenant, registerBackend } from "@/tests/support/gateway";
@@ -130,7 +130,7 @@ for (const setup of setups) {
         await closeDatabase();
         setDatabase(await openEmbedded(dataDir!));
       }
-      const [row] = await findUsageByRequestId({ requestId: id });
+      const [row] = await findUsageByRequestIdForPlatform({ requestId: id });
       expect(row).toMatchObject({ status: 200, completionTokens: 20, clientAborted: false, streamed: true });
     });
   });

@@ -13,7 +13,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ req
   try {
     const { user } = await consoleCaller();
     const { requestId } = await params;
-    const [event] = (await findUsageByRequestId({ requestId })).filter((e) => e.userId === user.id);
+    const [event] = (await findUsageByRequestId({ accountId: user.accountId, requestId })).filter((e) => e.userId === user.id);
     if (!event) throw notFound("No usage recorded for this request yet", "request_id");
     return Response.json(
       {
