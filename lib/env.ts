@@ -57,6 +57,13 @@ const schema = z.object({
   LLMAAS_ENGINE_PARALLEL: z.coerce.number().int().min(1).max(64).default(2),
   /** Tokens of context per request in the embedded engine, lowered to what a model was trained for. */
   LLMAAS_ENGINE_CONTEXT: z.coerce.number().int().min(64).default(4096),
+  /** Mail server for budget alerts, e.g. smtp://user:pass@mail.example.com:587 or smtps://…; unset: no e-mail. */
+  LLMAAS_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  /** Sender of alert e-mails. */
+  LLMAAS_MAIL_FROM: z.string().default("llmaas <alerts@localhost>"),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "LLMAAS_MODELS_DIR"> & { LLMAAS_MODELS_DIR: string };

@@ -6,7 +6,8 @@ import { createKey, revokeKey, rotateKey, setKeyLimits } from "@/lib/keys/manage
 import { keyStatus } from "@/lib/keys/status";
 import { type Caller, managesAccount, managesOwnKeys, readsAccount, requireThat } from "./authz";
 import { type CreateKeyForm, createKeySchema } from "./key-schema";
-import { accountZone, monthStart } from "./zone";
+import { accountZone } from "./account-zone";
+import { monthStart } from "./zone";
 
 export const KEY_STATUSES = ["active", "rotating", "expiring", "expired", "revoked"] as const satisfies readonly KeyStatus[];
 

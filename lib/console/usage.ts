@@ -3,7 +3,7 @@ import { type UsageFigures, type UsageScope, latencyHistograms, usageBreakdown, 
 import { LATENCY_BUCKETS_MS } from "@/db/schema";
 import { type Caller, readsAccount } from "./authz";
 import { type UsageRange, bucketStarts, resolveRange } from "./usage-range";
-import { accountZone } from "./zone";
+import { accountZone } from "./account-zone";
 
 export const usageQuerySchema = z.object({
   range: z.string().max(20).optional(),

@@ -3,6 +3,7 @@ import { env } from "../env";
 import { BackendRouter } from "../backends/router";
 import { PriceBook } from "../billing/prices";
 import { watchKeyChanges } from "../keys/cache";
+import { startAlerts } from "../alerts/alerts";
 import { DbLimiter } from "../limits/limiter";
 import { startSweeper } from "../limits/sweeper";
 import { parseCorsOrigins } from "./cors";
@@ -67,6 +68,7 @@ export function startGateway(gateway: Gateway): GatewayRuntime {
   void catalogue.list().then(() => router.checkHealth(catalogue.backendList())).catch(() => {});
   router.startHealthChecks(() => catalogue.backendList());
   const stopWatching = watchKeyChanges();
+  const stopAlerts = limiter ? startAlerts(recorder) : () => {};
   // Next month's usage partition exists well before the month starts.
   const partitions = setInterval(() => void getDb().then((db) => ensureUsagePartitions(db)).catch(() => {}), 6 * 3_600_000);
   partitions.unref();
@@ -74,6 +76,7 @@ export function startGateway(gateway: Gateway): GatewayRuntime {
     gateway,
     async stop() {
       stopWatching();
+      stopAlerts();
       clearInterval(partitions);
       stopSweeper();
       await limiter?.stopAndLeave();

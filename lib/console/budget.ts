@@ -1,0 +1,188 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { findAccountById } from "@/db/queries/accounts";
+import { listBudgetAlerts, updateAlertSettings } from "@/db/queries/alerts";
+import { listKeysForAccount } from "@/db/queries/keys";
+import { readBalance, readWindows } from "@/db/queries/limits";
+import { checkBudgetAlerts } from "@/lib/alerts/alerts";
+import { eurosToNanos, formatEuros } from "@/lib/billing/money";
+import { env } from "@/lib/env";
+import { badRequest, notFound } from "@/lib/errors";
+import { METRICS } from "@/lib/limits/limiter";
+import { type LimitKind, countedRange, resetAt, windowOf } from "@/lib/limits/windows";
+import { type Caller, managesAccount, readsAccount, requireThat } from "./authz";
+import { isTimeZone } from "./zone";
+
+/** A limit as the budget page shows it; amounts are decimal strings (nano-euros or units), exact. */
+export interface Gauge {
+  used: string;
+  /** Held by requests in flight. */
+  reserved: string;
+  limit: string | null;
+  resetsAt: string;
+}
+
+async function gauges(scopeId: string, limits: [LimitKind, bigint | null][], tz: string, now: Date): Promise<Record<string, Gauge>> {
+  const windows = limits.map(([kind, limit]) => ({ kind, limit, window: windowOf(kind, now, tz) }));
+  const states = await readWindows(windows.map((w) => ({ scopeId, metric: METRICS[w.kind], ...countedRange(w.window) })));
+  return Object.fromEntries(
+    windows.map((w, i) => {
+      const s = states[i]!;
+      return [w.kind, { used: s.used.toString(), reserved: s.reserved.toString(), limit: w.limit?.toString() ?? null, resetsAt: resetAt(w.window, s.oldest, now).toISOString() }];
+    }),
+  );
+}
+
+const big = (v: number | bigint | null) => (v === null ? null : BigInt(v));
+
+/**
+ * The account's tier and what is used of each limit now (the figures the
+ * X-RateLimit-* headers give), its budget and credit, the keys with limits
+ * of their own, and its alerts. Members see the account's figures and only
+ * their own keys; the webhook's secret is for those who manage the account.
+ */
+export async function budgetOverview(caller: Caller, now = new Date()) {
+  const found = await findAccountById({ id: caller.accountId });
+  if (!found) throw notFound("Account not found");
+  const { account, tier } = found;
+  const tz = account.timezone ?? env().LLMAAS_TIMEZONE;
+  const cap = [tier.monthlyLimitNanos, account.monthlyBudgetNanos].filter((c): c is bigint => c !== null).reduce<bigint | null>((a, b) => (a === null || b < a ? b : a), null);
+  const [accountGauges, balance, keys, alerts] = await Promise.all([
+    gauges(
+      account.id,
+      [
+        ["requests", BigInt(tier.requestsPerMinute)],
+        ["tokensHour", big(tier.outputTokensPerHour)],
+        ["tokensDay", big(tier.outputTokensPerDay)],
+        ["spendMonth", cap],
+      ],
+      tz,
+      now,
+    ),
+    readBalance({ accountId: account.id }),
+    listKeysForAccount({ accountId: account.id, userId: readsAccount(caller) ? undefined : caller.userId, status: "active", limit: 200 }),
+    readsAccount(caller) ? listBudgetAlerts({ accountId: account.id }) : Promise.resolve([]),
+  ]);
+  const limited = keys.filter((k) => k.monthlyBudgetNanos !== null || k.outputTokensPerHour !== null || k.outputTokensPerDay !== null);
+  const keyGauges = await Promise.all(
+    limited.map(async (k) => ({
+      id: k.id,
+      name: k.name,
+      prefix: k.prefix,
+      owner: k.ownerName || k.email,
+      gauges: await gauges(
+        k.id,
+        [
+          ["tokensHour", big(k.outputTokensPerHour)],
+          ["tokensDay", big(k.outputTokensPerDay)],
+          ["spendMonth", k.monthlyBudgetNanos],
+        ],
+        tz,
+        now,
+      ),
+    })),
+  );
+  return {
+    tz,
+    account: { id: account.id, name: account.name, monthlyBudgetNanos: account.monthlyBudgetNanos?.toString() ?? null, timezone: account.timezone },
+    tier: {
+      name: tier.name,
+      description: tier.description,
+      purchaseCreditNanos: tier.purchaseCreditNanos?.toString() ?? null,
+      monthlyLimitNanos: tier.monthlyLimitNanos?.toString() ?? null,
+      outputTokensPerHour: tier.outputTokensPerHour,
+      outputTokensPerDay: tier.outputTokensPerDay,
+      requestsPerMinute: tier.requestsPerMinute,
+      postpaid: tier.postpaid,
+    },
+    gauges: accountGauges,
+    balance: { balanceNanos: balance.balanceNanos.toString(), reservedNanos: balance.reservedNanos.toString(), purchasedNanos: balance.purchasedNanos.toString() },
+    keys: keyGauges,
+    alerts: {
+      thresholds: account.alertThresholds,
+      webhookUrl: readsAccount(caller) ? account.webhookUrl : null,
+      webhookSecret: managesAccount(caller) ? account.webhookSecret : null,
+      history: alerts.map((a) => ({
+        id: a.id,
+        month: a.month,
+        thresholdPercent: a.thresholdPercent,
+        spendNanos: a.spendNanos.toString(),
+        budgetNanos: a.budgetNanos.toString(),
+        createdAt: a.createdAt.toISOString(),
+        webhook: (a.webhookDeliveredAt ? "delivered" : a.webhookNextAt ? "pending" : a.webhookAttempts > 0 ? "failed" : "none") as "delivered" | "pending" | "failed" | "none",
+        webhookError: a.webhookLastError,
+        emailed: a.emailSentAt !== null,
+      })),
+    },
+  };
+}
+export type BudgetOverview = Awaited<ReturnType<typeof budgetOverview>>;
+
+export const budgetSettingsSchema = z.object({
+  monthlyBudget: z.string().trim().max(20).optional(),
+  thresholds: z.string().trim().max(100).optional(),
+  webhookUrl: z.string().trim().max(2000).optional(),
+  timezone: z.string().trim().max(64).optional(),
+  regenerateSecret: z.boolean().optional(),
+});
+export type BudgetSettingsForm = z.input<typeof budgetSettingsSchema>;
+
+/** Parse "50, 80, 100" into sorted distinct percentages. */
+export function parseThresholds(text: string): number[] {
+  const parts = text.split(/[\s,;%]+/).filter(Boolean);
+  const values = parts.map((p) => Number(p));
+  if (values.some((v) => !Number.isInteger(v) || v < 1 || v > 1000)) throw badRequest("Thresholds are whole percentages from 1 to 1000, e.g. 50, 80, 100", "thresholds");
+  if (values.length > 10) throw badRequest("At most 10 thresholds", "thresholds");
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+/** An account admin sets the account's own budget (below its tier's cap), alert thresholds, webhook and time zone. */
+export async function updateBudgetSettingsAs(caller: Caller, input: BudgetSettingsForm) {
+  requireThat(managesAccount(caller), "Only the account's admins can change its budget and alerts");
+  const f = budgetSettingsSchema.parse(input);
+  const found = await findAccountById({ id: caller.accountId });
+  if (!found) throw notFound("Account not found");
+  const { account, tier } = found;
+  const values: Parameters<typeof updateAlertSettings>[0]["values"] = {};
+  if (f.monthlyBudget !== undefined) {
+    if (f.monthlyBudget === "") values.monthlyBudgetNanos = null;
+    else {
+      let budget: bigint;
+      try {
+        budget = eurosToNanos(f.monthlyBudget);
+      } catch {
+        throw badRequest("An amount in euros, such as 500 or 49.90, or empty for none", "monthly_budget");
+      }
+      if (budget <= 0n) throw badRequest("The budget must be more than 0 €, or empty for none", "monthly_budget");
+      if (tier.monthlyLimitNanos !== null && budget > tier.monthlyLimitNanos) {
+        throw badRequest(`The budget cannot exceed the tier's monthly cap of ${formatEuros(tier.monthlyLimitNanos)} €`, "monthly_budget");
+      }
+      values.monthlyBudgetNanos = budget;
+    }
+  }
+  if (f.thresholds !== undefined) values.alertThresholds = f.thresholds === "" ? [] : parseThresholds(f.thresholds);
+  if (f.webhookUrl !== undefined) {
+    if (f.webhookUrl === "") values.webhookUrl = null;
+    else {
+      let url: URL;
+      try {
+        url = new URL(f.webhookUrl);
+      } catch {
+        throw badRequest("A full http:// or https:// address", "webhook_url");
+      }
+      if (url.protocol !== "http:" && url.protocol !== "https:") throw badRequest("A full http:// or https:// address", "webhook_url");
+      values.webhookUrl = url.toString();
+      if (!account.webhookSecret) values.webhookSecret = newWebhookSecret();
+    }
+  }
+  if (f.regenerateSecret) values.webhookSecret = newWebhookSecret();
+  if (f.timezone !== undefined) {
+    if (f.timezone !== "" && !isTimeZone(f.timezone)) throw badRequest("An IANA time zone such as Europe/Paris", "timezone");
+    values.timezone = f.timezone || null;
+  }
+  await updateAlertSettings({ accountId: account.id, values });
+  // A lower budget may already be crossed: say so now, not at the next request.
+  await checkBudgetAlerts(account.id);
+}
+
+const newWebhookSecret = () => `whsec_${randomBytes(24).toString("base64url")}`;
