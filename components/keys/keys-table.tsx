@@ -3,6 +3,7 @@
 import { Button } from "@/components/ui/button";
 import { formatDate, formatDateTime, formatMoney, formatRelative } from "@/lib/format";
 import { Countdown } from "./countdown";
+import { KeyCards } from "./key-cards";
 import { KeyStatusBadge } from "./key-status-badge";
 import type { KeyView } from "./types";
 
@@ -26,7 +27,9 @@ export function KeysTable({
   onRevoke: (k: KeyView) => void;
 }) {
   return (
-    <div className="overflow-x-auto rounded-lg border bg-surface shadow-xs" tabIndex={0} role="region" aria-label="API keys">
+    <>
+    <KeyCards keys={keys} tz={tz} showOwner={showOwner} canManage={canManage} onRotate={onRotate} onRevoke={onRevoke} />
+    <div className="hidden overflow-x-auto rounded-lg border bg-surface shadow-xs md:block" tabIndex={0} role="region" aria-label="API keys">
       <table className="w-full text-sm" data-testid="keys-table">
         <thead className="border-b bg-surface-sunken">
           <tr>
@@ -84,7 +87,7 @@ export function KeysTable({
                       <Button variant="ghost" className="h-8 px-2" onClick={() => onRotate(k)} data-testid="key-rotate" aria-label={`Rotate ${k.name}`}>
                         Rotate
                       </Button>
-                      <Button variant="ghost" className="h-8 px-2 text-danger" onClick={() => onRevoke(k)} data-testid="key-revoke" aria-label={`Revoke ${k.name}`}>
+                      <Button variant="ghost-danger" className="h-8 px-2" onClick={() => onRevoke(k)} data-testid="key-revoke" aria-label={`Revoke ${k.name}`}>
                         Revoke
                       </Button>
                     </div>
@@ -96,5 +99,6 @@ export function KeysTable({
         </tbody>
       </table>
     </div>
+    </>
   );
 }

@@ -3,6 +3,7 @@ const variants = {
   secondary: "border border-field-border bg-surface text-foreground hover:bg-accent",
   danger: "border border-danger-border bg-danger-surface text-danger hover:border-danger",
   ghost: "text-foreground hover:bg-accent",
+  "ghost-danger": "text-danger hover:bg-danger-surface",
 } as const;
 
 type ButtonVariant = keyof typeof variants;

@@ -11,7 +11,8 @@ export interface UsageRow extends Omit<UsageFigures, "costNanos"> {
 
 const row = (label: string, f: UsageFigures): UsageRow => ({ ...f, label, costNanos: f.costNanos.toString() });
 
-function bucketLabel(start: Date, resolution: "hour" | "day", tz: string): string {
+/** An hour or a day as tables and tooltips name it, in the account's zone: "Mon 30 Nov, 14:00". */
+export function bucketLabel(start: Date, resolution: "hour" | "day", tz: string): string {
   const options: Intl.DateTimeFormatOptions =
     resolution === "hour"
       ? { timeZone: tz, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }
@@ -19,10 +20,10 @@ function bucketLabel(start: Date, resolution: "hour" | "day", tz: string): strin
   return new Intl.DateTimeFormat("en-GB", options).format(start);
 }
 
-/** The figures of each hour or day of the range, and their totals. */
+/** The figures of each hour or day of the range that had requests, and the range's totals. */
 export function seriesTable(report: UsageReport) {
   return {
-    rows: report.points.map((p) => row(bucketLabel(p.start, report.range.resolution, report.tz), p)),
+    rows: report.points.filter((p) => p.requests > 0).map((p) => row(bucketLabel(p.start, report.range.resolution, report.tz), p)),
     totals: row("Total", report.totals),
   };
 }

@@ -10,7 +10,7 @@ import { UsageTable } from "@/components/usage/usage-table";
 import { LatencyTable } from "@/components/usage/latency-table";
 import { pageCaller } from "@/lib/console/caller";
 import { type UsageQuery, usageReport } from "@/lib/console/usage";
-import { breakdownTable, seriesTable } from "@/lib/console/usage-table";
+import { breakdownTable, bucketLabel, seriesTable } from "@/lib/console/usage-table";
 import { nanosToEuroNumber } from "@/lib/billing/money";
 import { formatCount, formatDate, formatMoney, formatPercent } from "@/lib/format";
 
@@ -31,9 +31,9 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
     ) as [string, string][],
   );
   const link = (extra: Record<string, string>) => `?${new URLSearchParams({ ...Object.fromEntries(params), ...extra })}`;
-  const points = report.points.map((p, i) => ({
+  const points = report.points.map((p) => ({
     label: new Intl.DateTimeFormat("en-GB", range.resolution === "hour" ? { timeZone: tz, hour: "2-digit", minute: "2-digit", hourCycle: "h23" } : { timeZone: tz, day: "numeric", month: "short" }).format(p.start),
-    title: series.rows[i]!.label,
+    title: bucketLabel(p.start, range.resolution, tz),
     input: p.promptTokens,
     output: p.completionTokens,
     reasoning: p.reasoningTokens,
@@ -123,8 +123,17 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
             <LatencyTable rows={report.latency} />
           </Card>
           <Card>
-            <CardTitle description={`Every ${range.resolution} of the range; the CSV holds the same rows.`}>Figures by {range.resolution}</CardTitle>
-            <UsageTable first={range.resolution === "hour" ? "Hour" : "Day"} rows={series.rows} totals={series.totals} testId="usage-series" />
+            <details data-testid="usage-series-details">
+              <summary className="cursor-pointer text-base font-semibold">
+                Figures by {range.resolution}{" "}
+                <span className="text-sm font-normal text-muted">
+                  ({series.rows.length} {range.resolution === "hour" ? "hours" : "days"} with requests; the CSV holds the same rows)
+                </span>
+              </summary>
+              <div className="mt-4">
+                <UsageTable first={range.resolution === "hour" ? "Hour" : "Day"} rows={series.rows} totals={series.totals} testId="usage-series" />
+              </div>
+            </details>
           </Card>
         </>
       )}
