@@ -45,7 +45,7 @@ export function TimeSeriesChart({
     <>
       <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
       <XAxis dataKey="label" {...axis} minTickGap={16} />
-      <YAxis {...axis} width={56} tickFormatter={(v: number) => formatValue(v, format, true)} allowDecimals={format === "money"} />
+      <YAxis {...axis} width={format === "money" ? 76 : 56} tickFormatter={(v: number) => formatValue(v, format, true)} allowDecimals={format === "money"} />
       <Tooltip
         cursor={{ fill: "var(--accent)", opacity: 0.6 }}
         contentStyle={{ background: "var(--surface)", border: "1px solid var(--border)", borderRadius: 8, fontSize: 12, color: "var(--foreground)" }}

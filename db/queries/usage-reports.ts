@@ -74,7 +74,7 @@ export async function usageBreakdown({ scope, by }: { scope: UsageScope; by: "mo
         : sql`select u.id::text as id, case when u.name = '' then u.email else u.name || ' <' || u.email || '>' end as label, ${FIGURES}
             from usage_hourly h join api_keys k on k.id = h.key_id join users u on u.id = k.user_id where ${where(scope)} group by 1, 2`;
   const rows = rowsOf(await db.execute(sql`${query} order by cost_nanos desc, requests desc`));
-  return rows.map((r) => ({ id: String(r.id), label: String(r.label || "(no model)"), ...figures(r) }));
+  return rows.map((r) => ({ id: String(r.id), label: String(r.label || "(unknown model)"), ...figures(r) }));
 }
 
 /** Latency and time-to-first-token histograms per model (bucket bounds: LATENCY_BUCKETS_MS). */

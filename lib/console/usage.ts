@@ -88,7 +88,7 @@ export async function usageReport(caller: Caller, query: UsageQuery, now = new D
     totals,
     breakdown,
     latency: latency.map((l) => ({
-      modelId: l.modelId || "(no model)",
+      modelId: l.modelId || "(unknown model)",
       requests: l.requests,
       latency: { p50: percentile(l.latency, 0.5), p90: percentile(l.latency, 0.9), p99: percentile(l.latency, 0.99) },
       ttft: { p50: percentile(l.ttft, 0.5), p90: percentile(l.ttft, 0.9), p99: percentile(l.ttft, 0.99) },

@@ -32,7 +32,15 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   );
   const link = (extra: Record<string, string>) => `?${new URLSearchParams({ ...Object.fromEntries(params), ...extra })}`;
   const points = report.points.map((p) => ({
-    label: new Intl.DateTimeFormat("en-GB", range.resolution === "hour" ? { timeZone: tz, hour: "2-digit", minute: "2-digit", hourCycle: "h23" } : { timeZone: tz, day: "numeric", month: "short" }).format(p.start),
+    // Hours of several days name their day too.
+    label: new Intl.DateTimeFormat(
+      "en-GB",
+      range.resolution === "day"
+        ? { timeZone: tz, day: "numeric", month: "short" }
+        : range.name === "today"
+          ? { timeZone: tz, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }
+          : { timeZone: tz, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+    ).format(p.start),
     title: bucketLabel(p.start, range.resolution, tz),
     input: p.promptTokens,
     output: p.completionTokens,
