@@ -26,6 +26,7 @@ const pages: readonly ConsolePage[] = [
   { href: "/keys", label: "API keys", testId: "nav-keys", group: "Account" },
   { href: "/usage", label: "Usage", testId: "nav-usage", group: "Account" },
   { href: "/budget", label: "Budget & limits", testId: "nav-budget", group: "Account" },
+  { href: "/finance", label: "Finance", testId: "nav-finance", group: "Account", roles: ["admin", "finance"] },
 ];
 
 const GROUPS = ["Explore", "Account"] as const;

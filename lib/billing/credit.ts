@@ -34,3 +34,15 @@ export async function addCredit(input: {
 export async function accountBalance({ accountId }: { accountId: string }) {
   return sumLedgerForAccount({ accountId });
 }
+
+/**
+ * A correction of an account's balance, either sign, with its reason: a
+ * refund, a correction, a goodwill credit. Its own ledger entry, shown on the
+ * statement with the reason; never a purchase toward a tier's purchase credit.
+ */
+export async function adjustCredit(input: { account: string; amount: string | number; reason: string; createdBy?: string }) {
+  const reason = input.reason.trim();
+  if (reason.length < 3) throw badRequest("Say why: an adjustment needs a reason", "reason");
+  if (reason.length > 500) throw badRequest("The reason must be at most 500 characters", "reason");
+  return addCredit({ account: input.account, amount: input.amount, note: reason, kind: "adjustment", createdBy: input.createdBy });
+}

@@ -4,6 +4,7 @@ import { formatEuros } from "../billing/money";
 import { monthStatement } from "../billing/statement";
 import { env } from "../env";
 import { setKeyLimits } from "../keys/manage";
+import { adjustCredit } from "../billing/credit";
 import { createTier, editTier } from "../limits/tiers";
 import { list, table } from "./format";
 
@@ -77,6 +78,18 @@ export function addBillingCommands(program: Command, io: Out) {
         expires: o.expires === undefined ? undefined : o.expires === "never" ? null : o.expires,
       });
       io.out(`updated limits of key ${o.id}\n`);
+    });
+
+  const credit = program.commands.find((c) => c.name() === "credit")!;
+  credit
+    .command("adjust")
+    .description("Correct an account's balance (a refund, a correction, a goodwill credit): its own ledger entry, on the statement with its reason")
+    .requiredOption("--account <name>", "account name")
+    .requiredOption("--amount <euros>", "euros, negative to take away, e.g. -12.50")
+    .requiredOption("--reason <text>", "why: shown on the statement")
+    .action(async (o) => {
+      const { balanceNanos } = await adjustCredit({ account: o.account, amount: o.amount, reason: o.reason });
+      io.out(`adjusted '${o.account}' by ${o.amount} €; balance ${formatEuros(balanceNanos)} €\n`);
     });
 
   const account = program.commands.find((c) => c.name() === "account")!;
