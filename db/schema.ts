@@ -439,3 +439,29 @@ export const conversations = pgTable(
   (t) => [index("conversations_user_updated_idx").on(t.userId, t.updatedAt)],
 );
 export type Conversation = typeof conversations.$inferSelect;
+
+/**
+ * Every administrative action, from the console and from the CLI: who, what,
+ * when, on which object, and the object before and after. Append-only: the
+ * database refuses updates and deletes (see the migration). Secrets and
+ * passwords are never recorded; keys appear by id and prefix.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    actorUserId: uuid("actor_user_id"),
+    /** The person's e-mail, or "cli:<operating-system user>", or "system". */
+    actor: text("actor").notNull(),
+    /** The account the object belongs to, when it belongs to one. */
+    accountId: uuid("account_id"),
+    action: text("action").notNull(),
+    objectType: text("object_type").notNull(),
+    objectId: text("object_id").notNull(),
+    before: jsonb("before").$type<Record<string, unknown> | null>(),
+    after: jsonb("after").$type<Record<string, unknown> | null>(),
+  },
+  (t) => [index("audit_log_at_idx").on(t.at, t.id), index("audit_log_account_at_idx").on(t.accountId, t.at)],
+);
+export type AuditEntry = typeof auditLog.$inferSelect;

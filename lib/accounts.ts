@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { audit } from "./audit/audit";
 import { z } from "zod";
 import { parseInput } from "./validate";
 import { getDb } from "@/db/client";
@@ -28,7 +29,9 @@ export async function createAccount(input: { name: string; tier?: string }) {
   const { name, tier } = parseInput(z.object({ name: accountName, tier: z.string().default("Tier 1") }), input);
   const t = await tierByName(tier);
   try {
-    return await insertAccount({ name, tierId: t.id });
+    const account = await insertAccount({ name, tierId: t.id });
+    await audit({ accountId: account.id, action: "account.create", objectType: "account", objectId: account.id, after: { name, tier: t.name } });
+    return account;
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict(`Account '${name}' already exists`, "name");
     throw err;
@@ -45,6 +48,7 @@ export async function assignTier(input: { account: string; tier: string }) {
   const account = await requireAccount(input.account);
   const tier = await tierByName(input.tier);
   await setAccountTier({ accountId: account.id, tierId: tier.id });
+  await audit({ accountId: account.id, action: "account.tier", objectType: "account", objectId: account.id, before: { tierId: account.tierId }, after: { tierId: tier.id, tier: tier.name } });
   return { account, tier };
 }
 
@@ -62,6 +66,7 @@ export async function createUser(input: z.input<typeof createUserSchema> & { acc
   if (await findUserByEmail({ email: data.email })) throw conflict(`A user with email '${data.email}' already exists`, "email");
   try {
     const user = await insertUser({ ...data, passwordHash: await hashPassword(data.password), accountId });
+    await audit({ accountId, action: "user.create", objectType: "user", objectId: user.id, after: { email: user.email, name: user.name, role: user.role, superadmin: user.superadmin } });
     return { ...user, passwordHash: undefined };
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict(`A user with email '${data.email}' already exists`, "email");
@@ -74,6 +79,7 @@ export async function setPassword(input: { email: string; password: string }) {
   const user = await findUserByEmail({ email: data.email });
   if (!user) throw notFound(`No user with email '${data.email}'`, "email");
   await updatePasswordHash({ userId: user.id, passwordHash: await hashPassword(data.password) });
+  await audit({ accountId: user.accountId, action: "user.password", objectType: "user", objectId: user.id, after: { email: user.email } });
 }
 
 async function requireUser(address: string) {
@@ -94,6 +100,7 @@ export async function setUserEnabled(input: { email: string; enabled: boolean })
   if (!result) throw notFound(`No user with email '${input.email}'`, "email");
   // This instance forgets them now; the others within a second (their revocation watchers).
   for (const id of result.revokedKeyIds) forgetKeyId(id);
+  await audit({ accountId: user.accountId, action: input.enabled ? "user.enable" : "user.disable", objectType: "user", objectId: user.id, after: { email: user.email, revokedKeys: result.revokedKeyIds } });
   return { user: result.user, revokedKeys: result.revokedKeyIds.length };
 }
 
@@ -148,5 +155,6 @@ export async function setMonthlyBudget(input: { account: string; monthly: string
     if (nanos <= 0n) throw badRequest("A monthly budget must be positive (or none)", "monthly");
   }
   await setAccountBudget({ accountId: account.id, monthlyBudgetNanos: nanos });
+  await audit({ accountId: account.id, action: "account.budget", objectType: "account", objectId: account.id, before: { monthlyBudgetNanos: account.monthlyBudgetNanos }, after: { monthlyBudgetNanos: nanos } });
   return { account, monthlyBudgetNanos: nanos };
 }

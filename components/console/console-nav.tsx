@@ -27,6 +27,7 @@ const pages: readonly ConsolePage[] = [
   { href: "/usage", label: "Usage", testId: "nav-usage", group: "Account" },
   { href: "/budget", label: "Budget & limits", testId: "nav-budget", group: "Account" },
   { href: "/finance", label: "Finance", testId: "nav-finance", group: "Account", roles: ["admin", "finance"] },
+  { href: "/audit", label: "Audit log", testId: "nav-audit", group: "Account", roles: ["admin", "finance"] },
 ];
 
 const GROUPS = ["Explore", "Account"] as const;

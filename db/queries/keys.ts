@@ -135,14 +135,14 @@ export async function revokeApiKey({ id, accountId }: { id: string; accountId: s
     .update(apiKeys)
     .set({ revokedAt: sql`now()`, changedAt: sql`now()` })
     .where(and(revokeWhere(id), eq(apiKeys.accountId, accountId)))
-    .returning({ id: apiKeys.id });
+    .returning({ id: apiKeys.id, accountId: apiKeys.accountId, prefix: apiKeys.prefix });
   return row;
 }
 
 /** Revoke any key on the platform (CLI). */
 export async function revokeApiKeyForPlatform({ id }: { id: string }) {
   const db = await getDb();
-  const [row] = await db.update(apiKeys).set({ revokedAt: sql`now()`, changedAt: sql`now()` }).where(revokeWhere(id)).returning({ id: apiKeys.id });
+  const [row] = await db.update(apiKeys).set({ revokedAt: sql`now()`, changedAt: sql`now()` }).where(revokeWhere(id)).returning({ id: apiKeys.id, accountId: apiKeys.accountId, prefix: apiKeys.prefix });
   return row;
 }
 
@@ -186,7 +186,7 @@ export async function rotateApiKey({
         sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > now())`,
       ),
     )
-    .returning({ id: apiKeys.id, previousExpiresAt: apiKeys.previousExpiresAt });
+    .returning({ id: apiKeys.id, accountId: apiKeys.accountId, previousPrefix: apiKeys.previousPrefix, previousExpiresAt: apiKeys.previousExpiresAt });
   return row;
 }
 

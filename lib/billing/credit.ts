@@ -1,4 +1,5 @@
 import { insertLedgerEntry, sumLedgerForAccount } from "@/db/queries/ledger";
+import { audit } from "../audit/audit";
 import { requireAccount } from "../accounts";
 import { badRequest } from "../errors";
 import { eurosToNanos } from "./money";
@@ -28,6 +29,7 @@ export async function addCredit(input: {
     note: input.note ?? "",
     createdBy: input.createdBy ?? null,
   });
+  await audit({ accountId: account.id, action: kind === "credit" ? "credit.add" : "credit.adjust", objectType: "ledger_entry", objectId: String(entry.id), after: { amountNanos: nanos, note: entry.note } });
   return { entry, balanceNanos: await sumLedgerForAccount({ accountId: account.id }) };
 }
 

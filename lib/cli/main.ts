@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { asActor, cliActor } from "../audit/audit";
 import { closeDatabase, getDatabase, openConfiguredDatabase, setDatabase } from "@/db/client";
 import { listAccounts } from "@/db/queries/accounts";
 import { listTiers } from "@/db/queries/tiers";
@@ -307,7 +308,8 @@ export async function main(
     });
   }
   try {
-    await program.parseAsync(argv);
+    // Everything a command changes is audited as done by "cli:<operating-system user>".
+    await asActor(cliActor(), () => program.parseAsync(argv));
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -5,6 +5,7 @@ import { listBudgetAlerts, updateAlertSettings } from "@/db/queries/alerts";
 import { listKeysForAccount } from "@/db/queries/keys";
 import { readBalance, readWindows } from "@/db/queries/limits";
 import { checkBudgetAlerts } from "@/lib/alerts/alerts";
+import { audit } from "@/lib/audit/audit";
 import { eurosToNanos, formatEuros } from "@/lib/billing/money";
 import { env } from "@/lib/env";
 import { badRequest, notFound } from "@/lib/errors";
@@ -181,6 +182,15 @@ export async function updateBudgetSettingsAs(caller: Caller, input: BudgetSettin
     values.timezone = f.timezone || null;
   }
   await updateAlertSettings({ accountId: account.id, values });
+  const before = { monthlyBudgetNanos: account.monthlyBudgetNanos, alertThresholds: account.alertThresholds, webhookUrl: account.webhookUrl, timezone: account.timezone };
+  await audit({
+    accountId: account.id,
+    action: "account.budget_settings",
+    objectType: "account",
+    objectId: account.id,
+    before: Object.fromEntries(Object.keys(values).filter((k) => k in before).map((k) => [k, before[k as keyof typeof before]])),
+    after: { ...values, ...(values.webhookSecret ? { webhookSecretChanged: true } : {}) },
+  });
   // A lower budget may already be crossed: say so now, not at the next request.
   await checkBudgetAlerts(account.id);
 }

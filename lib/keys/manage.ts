@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { audit } from "../audit/audit";
 import { findAccountById } from "@/db/queries/accounts";
 import { findUserByEmail, findUserById } from "@/db/queries/users";
 import {
@@ -49,6 +50,9 @@ export async function createKey(input: CreateKeyInput, now = new Date()) {
     hash: hashSecret(secret),
     ...limits,
   });
+  if (kind === "api") {
+    await audit({ accountId: key.accountId, action: "key.create", objectType: "api_key", objectId: key.id, after: { name, prefix: key.prefix, userId: user.id, ...limits } });
+  }
   return { key: { ...key, hash: undefined, previousHash: undefined }, secret };
 }
 
@@ -73,6 +77,7 @@ export async function revokeKey({ id, scope }: { id: string; scope: KeyScope }) 
   const row = scope === "platform" ? await revokeApiKeyForPlatform({ id }) : await revokeApiKey({ id, accountId: scope.accountId });
   if (!row) throw notFound(`No active key with id '${id}'`, "id");
   forgetKeyId(row.id);
+  await audit({ accountId: row.accountId, action: "key.revoke", objectType: "api_key", objectId: row.id, after: { prefix: row.prefix, revoked: true } });
   return row.id;
 }
 
@@ -99,6 +104,13 @@ export async function rotateKey({ id, scope, grace, now = new Date() }: { id: st
   const row = await rotateApiKey({ id, accountId: accountOf(scope), hash: hashSecret(secret), prefix: visiblePrefix(secret), graceUntil: until });
   if (!row) throw notFound(`No usable API key with id '${id}' (revoked and expired keys cannot be rotated)`, "id");
   forgetKeyId(row.id);
+  await audit({
+    accountId: row.accountId,
+    action: "key.rotate",
+    objectType: "api_key",
+    objectId: row.id,
+    after: { prefix: visiblePrefix(secret), previousPrefix: row.previousPrefix, previousValidUntil: row.previousExpiresAt },
+  });
   return { id: row.id, secret, prefix: visiblePrefix(secret), previousExpiresAt: row.previousExpiresAt };
 }
 
@@ -181,5 +193,6 @@ export async function setKeyLimits(input: KeyLimitsInput & { id: string; scope: 
   const row = await updateApiKeyLimits({ id: input.id, accountId: accountOf(input.scope), values });
   if (!row) throw notFound(`No key with id '${input.id}'`, "id");
   forgetKeyId(row.id);
+  await audit({ accountId: target.accountId, action: "key.limits", objectType: "api_key", objectId: row.id, after: values as Record<string, unknown> });
   return row.id;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { audit } from "../audit/audit";
 import { findTierByName, insertTier, listTiers, updateTier } from "@/db/queries/tiers";
 import { eurosToNanos } from "../billing/money";
 import { conflict, isUniqueViolation, notFound } from "../errors";
@@ -51,7 +52,9 @@ export async function createTier(input: TierInput & { name: string }) {
   const name = parseInput(z.string().trim().min(1).max(100), input.name);
   const fields = parseInput(tierFields, input);
   try {
-    return await insertTier({ name, ...toColumns(fields) } as never);
+    const tier = await insertTier({ name, ...toColumns(fields) } as never);
+    await audit({ accountId: null, action: "tier.create", objectType: "tier", objectId: String(tier.id), after: tier as unknown as Record<string, unknown> });
+    return tier;
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict(`Tier '${name}' already exists`, "name");
     throw err;
@@ -63,7 +66,9 @@ export async function editTier(input: TierInput & { name: string }) {
   const tier = await findTierByName({ name: input.name });
   if (!tier) throw notFound(`Tier '${input.name}' does not exist`, "name");
   const fields = parseInput(tierFields, input);
-  return updateTier({ id: tier.id, values: toColumns(fields) });
+  const updated = await updateTier({ id: tier.id, values: toColumns(fields) });
+  await audit({ accountId: null, action: "tier.update", objectType: "tier", objectId: String(tier.id), before: tier as unknown as Record<string, unknown>, after: (updated ?? null) as Record<string, unknown> | null });
+  return updated;
 }
 
 export { listTiers };

@@ -1,13 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { type ActionResult, runAction } from "@/lib/console/action-result";
+import { type ActionResult, consoleAction } from "@/lib/console/action-result";
 import { type BudgetSettingsForm, updateBudgetSettingsAs } from "@/lib/console/budget";
-import { actionCaller } from "@/lib/console/caller";
 
 export async function saveBudgetSettings(form: BudgetSettingsForm): Promise<ActionResult<null>> {
-  return runAction("saveBudgetSettings", async () => {
-    await updateBudgetSettingsAs(await actionCaller(), form);
+  return consoleAction("saveBudgetSettings", async (caller) => {
+    await updateBudgetSettingsAs(caller, form);
     revalidatePath("/budget");
     return null;
   });

@@ -1,13 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { type ActionResult, runAction } from "@/lib/console/action-result";
-import { actionCaller } from "@/lib/console/caller";
+import { type ActionResult, consoleAction } from "@/lib/console/action-result";
 import { type CreditForm, creditAccountAs } from "@/lib/finance/credit";
 
 export async function creditAccountAction(form: CreditForm): Promise<ActionResult<{ balanceNanos: string }>> {
-  return runAction("creditAccount", async () => {
-    const { balanceNanos } = await creditAccountAs(await actionCaller(), form);
+  return consoleAction("creditAccount", async (caller) => {
+    const { balanceNanos } = await creditAccountAs(caller, form);
     revalidatePath("/finance");
     return { balanceNanos: balanceNanos.toString() };
   });

@@ -1,8 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { type ActionResult, runAction } from "@/lib/console/action-result";
-import { actionCaller } from "@/lib/console/caller";
+import { type ActionResult, consoleAction } from "@/lib/console/action-result";
 import type { CreateKeyForm } from "@/lib/console/key-schema";
 import { createKeyAs, revokeKeyAs, rotateKeyAs } from "@/lib/console/keys";
 
@@ -16,24 +15,24 @@ export interface NewSecret {
 
 /** Create a key for the signed-in person; the secret comes back once, here. */
 export async function createKeyAction(form: CreateKeyForm): Promise<ActionResult<NewSecret>> {
-  return runAction("createKey", async () => {
-    const { key, secret } = await createKeyAs(await actionCaller(), form);
+  return consoleAction("createKey", async (caller) => {
+    const { key, secret } = await createKeyAs(caller, form);
     revalidatePath("/keys");
     return { id: key.id, name: key.name, secret, previousExpiresAt: null };
   });
 }
 
 export async function revokeKeyAction(id: string): Promise<ActionResult<null>> {
-  return runAction("revokeKey", async () => {
-    await revokeKeyAs(await actionCaller(), id);
+  return consoleAction("revokeKey", async (caller) => {
+    await revokeKeyAs(caller, id);
     revalidatePath("/keys");
     return null;
   });
 }
 
 export async function rotateKeyAction(id: string, grace: string, name: string): Promise<ActionResult<NewSecret>> {
-  return runAction("rotateKey", async () => {
-    const rotated = await rotateKeyAs(await actionCaller(), id, grace);
+  return consoleAction("rotateKey", async (caller) => {
+    const rotated = await rotateKeyAs(caller, id, grace);
     revalidatePath("/keys");
     return { id: rotated.id, name, secret: rotated.secret, previousExpiresAt: rotated.previousExpiresAt?.toISOString() ?? null };
   });

@@ -1,0 +1,97 @@
+import type { Metadata } from "next";
+import Form from "next/form";
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageColumn, PageHeader } from "@/components/ui/page-header";
+import { type AuditListQuery, listAuditAs } from "@/lib/audit/list";
+import { accountZone } from "@/lib/console/account-zone";
+import { pageCaller } from "@/lib/console/caller";
+import { formatDateTime } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+const field = "h-9 rounded-md border border-field-border bg-field px-2 text-sm shadow-xs";
+const th = "whitespace-nowrap px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text-muted";
+const td = "px-3 py-2 align-top";
+
+/** "key.rotate" changes as a short line: the fields after, or before → after. */
+function changes(before: Record<string, unknown> | null, after: Record<string, unknown> | null): string {
+  const show = (v: unknown) => (v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+  return keys.map((k) => (before && k in before ? `${k}: ${show(before[k])} → ${show(after?.[k])}` : `${k}: ${show(after?.[k])}`)).join("; ");
+}
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<AuditListQuery> }) {
+  const caller = await pageCaller();
+  const [{ entries, next, query }, tz] = await Promise.all([listAuditAs(caller, await searchParams), accountZone(caller.accountId)]);
+  const filters = new URLSearchParams(Object.entries({ action: query.action ?? "", actor: query.actor ?? "" }).filter(([, v]) => v));
+  return (
+    <PageColumn wide>
+      <PageHeader
+        title="Audit log"
+        description={`${caller.superadmin ? "Every administrative action on the platform" : "Every administrative action on your account"}, from the console and the CLI: who, what, when, and the object before and after. Entries cannot be changed or deleted.`}
+        actions={
+          <a href={`/api/console/audit?${filters}`} download className="inline-flex h-9 items-center rounded-md border border-field-border bg-surface px-3 text-sm font-medium hover:bg-accent" data-testid="audit-csv">
+            Download CSV
+          </a>
+        }
+      />
+      <Form action="/audit" className="flex flex-wrap items-end gap-2" data-testid="audit-filters">
+        <label className="flex flex-col gap-1 text-xs font-medium text-muted">
+          Action
+          <input name="action" defaultValue={query.action} placeholder="e.g. key or key.rotate" className={`${field} w-48`} data-testid="audit-action" />
+        </label>
+        <label className="flex flex-col gap-1 text-xs font-medium text-muted">
+          Who
+          <input name="actor" defaultValue={query.actor} placeholder="e-mail or cli:" className={`${field} w-48`} data-testid="audit-actor" />
+        </label>
+        <Button type="submit" variant="secondary">
+          Filter
+        </Button>
+      </Form>
+      {entries.length === 0 ? (
+        <EmptyState title="Nothing recorded" testId="audit-empty">
+          Creating, rotating or revoking keys, changing budgets, tiers, users and credit is recorded here.
+        </EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border bg-surface shadow-xs" tabIndex={0} role="region" aria-label="Audit log">
+          <table className="w-full text-sm" data-testid="audit-table">
+            <thead className="border-b bg-surface-sunken">
+              <tr>
+                <th className={th}>When</th>
+                <th className={th}>Who</th>
+                <th className={th}>Action</th>
+                <th className={th}>Object</th>
+                <th className={th}>Changes</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y">
+              {entries.map((e) => (
+                <tr key={e.id} data-testid="audit-row" data-action={e.action}>
+                  <td className={`${td} whitespace-nowrap`}>{formatDateTime(e.at, tz)}</td>
+                  <td className={`${td} max-w-48 truncate`}>{e.actor}</td>
+                  <td className={`${td} whitespace-nowrap font-mono text-xs`}>{e.action}</td>
+                  <td className={`${td} whitespace-nowrap text-xs`}>
+                    {e.objectType} <code className="text-muted">{e.objectId.slice(0, 8)}</code>
+                  </td>
+                  <td className={`${td} min-w-64 max-w-xl break-words text-xs text-muted`}>{changes(e.before, e.after)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {(query.after || next) && (
+        <nav className="flex justify-end gap-3 text-sm" aria-label="Pages of the audit log">
+          {query.after && <Link href={`/audit?${filters}`}>Newest</Link>}
+          {next && (
+            <Link href={`/audit?${new URLSearchParams({ ...Object.fromEntries(filters), after: next })}`} data-testid="audit-next">
+              Older
+            </Link>
+          )}
+        </nav>
+      )}
+    </PageColumn>
+  );
+}

@@ -1,0 +1,34 @@
+import { type SQL, and, desc, eq, ilike, or, sql } from "drizzle-orm";
+import { getDb } from "../client";
+import { auditLog } from "../schema";
+
+export async function insertAuditEntry(values: typeof auditLog.$inferInsert) {
+  const db = await getDb();
+  await db.insert(auditLog).values(values);
+}
+
+export interface AuditQuery {
+  /** Only this account's entries; null: every account (platform administrators). */
+  accountId: string | null;
+  action?: string;
+  actor?: string;
+  before?: { at: Date; id: number };
+  limit?: number;
+}
+
+/** Audit entries, newest first, a page at a time (keyset on time and id). */
+export async function listAuditEntries({ accountId, action, actor, before, limit = 50 }: AuditQuery) {
+  const db = await getDb();
+  const where: (SQL | undefined)[] = [
+    accountId === null ? undefined : eq(auditLog.accountId, accountId),
+    action ? or(eq(auditLog.action, action), ilike(auditLog.action, `${action.replace(/[%_\\]/g, "\\$&")}.%`)) : undefined,
+    actor ? ilike(auditLog.actor, `%${actor.replace(/[%_\\]/g, "\\$&")}%`) : undefined,
+    before ? sql`(${auditLog.at}, ${auditLog.id}) < (${before.at.toISOString()}::timestamptz, ${before.id})` : undefined,
+  ];
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(limit);
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { listAuditEntries } from "@/db/queries/audit";
+import { type Caller, readsAccount, requireThat } from "@/lib/console/authz";
+
+export const auditQuerySchema = z.object({
+  action: z.string().trim().max(60).optional().catch(undefined),
+  actor: z.string().trim().max(200).optional().catch(undefined),
+  after: z.string().max(60).optional().catch(undefined),
+});
+export type AuditListQuery = z.input<typeof auditQuerySchema>;
+
+const PAGE = 50;
+
+/**
+ * The audit log as the caller may read it: platform administrators every
+ * entry, account admins and finance their account's, members nothing.
+ */
+export async function listAuditAs(caller: Caller, query: AuditListQuery, limit = PAGE) {
+  requireThat(readsAccount(caller), "The audit log is for account admins, finance and platform administrators");
+  const q = auditQuerySchema.parse(query);
+  const [at, id] = (q.after ?? "").split("|");
+  const before = at && id && !Number.isNaN(Date.parse(at)) && /^\d+$/.test(id) ? { at: new Date(at), id: Number(id) } : undefined;
+  const rows = await listAuditEntries({ accountId: caller.superadmin ? null : caller.accountId, action: q.action || undefined, actor: q.actor || undefined, before, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { entries: page, next: rows.length > limit && last ? `${last.at.toISOString()}|${last.id}` : null, query: q };
+}
