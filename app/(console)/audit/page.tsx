@@ -7,7 +7,7 @@ import { PageColumn, PageHeader } from "@/components/ui/page-header";
 import { type AuditListQuery, listAuditAs } from "@/lib/audit/list";
 import { accountZone } from "@/lib/console/account-zone";
 import { pageCaller } from "@/lib/console/caller";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, formatMoney } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -17,9 +17,11 @@ const td = "px-3 py-2 align-top";
 
 /** "key.rotate" changes as a short line: the fields after, or before → after. */
 function changes(before: Record<string, unknown> | null, after: Record<string, unknown> | null): string {
-  const show = (v: unknown) => (v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
-  return keys.map((k) => (before && k in before ? `${k}: ${show(before[k])} → ${show(after?.[k])}` : `${k}: ${show(after?.[k])}`)).join("; ");
+  const show = (k: string, v: unknown) =>
+    v === null || v === undefined ? "—" : k.endsWith("Nanos") && /^-?\d+$/.test(String(v)) ? formatMoney(String(v)) : typeof v === "object" ? JSON.stringify(v) : String(v);
+  const name = (k: string) => k.replace(/Nanos$/, "");
+  return keys.map((k) => (before && k in before ? `${name(k)}: ${show(k, before[k])} → ${show(k, after?.[k])}` : `${name(k)}: ${show(k, after?.[k])}`)).join("; ");
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<AuditListQuery> }) {

@@ -3,7 +3,6 @@ import Link from "next/link";
 import { AccountPicker } from "@/components/finance/account-picker";
 import { AdjustCreditForm } from "@/components/finance/adjust-credit-form";
 import { MonthlySpendChart } from "@/components/finance/monthly-spend-chart";
-import { Badge } from "@/components/ui/badge";
 import { Card, CardTitle } from "@/components/ui/card";
 import { PageColumn, PageHeader } from "@/components/ui/page-header";
 import { StatTile } from "@/components/ui/stat-tile";
@@ -120,7 +119,7 @@ export default async function FinancePage({ searchParams }: { searchParams: Prom
                 <li key={c.id} className="flex items-start justify-between gap-3 py-2">
                   <div className="min-w-0">
                     <p className="font-medium">
-                      {c.kind === "credit" ? "Top-up" : "Adjustment"} <Badge tone={c.kind === "credit" ? "success" : "info"}>{c.kind}</Badge>
+                      {c.kind === "credit" ? "Top-up" : "Adjustment"}
                     </p>
                     <p className="truncate text-xs text-muted">
                       {formatDateTime(c.createdAt, o.tz)}

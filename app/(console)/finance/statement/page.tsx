@@ -37,7 +37,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
           <PrintButton />
         </div>
       </div>
-      <article className="space-y-8 rounded-lg border bg-surface p-6 shadow-xs print:border-0 print:p-0 print:shadow-none" data-testid="statement">
+      <article className="space-y-8 rounded-lg border bg-surface p-4 shadow-xs sm:p-6 print:border-0 print:p-0 print:shadow-none" data-testid="statement">
         <header className="flex flex-wrap items-start justify-between gap-4">
           <div>
             <h1 className="text-2xl font-semibold tracking-tight">Statement · {s.month}</h1>
@@ -45,7 +45,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
               {s.account.name} · {formatDate(s.window.start, s.tz)} – {formatDate(new Date(s.window.end.getTime() - 1), s.tz)} ({s.tz})
             </p>
           </div>
-          <dl className="text-right text-sm">
+          <dl className="text-sm sm:text-right">
             <dt className="text-muted">Tier</dt>
             <dd className="font-medium">
               {s.tier.name}
@@ -70,6 +70,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
           {s.credits.length === 0 ? (
             <p className="text-sm text-muted">None this month.</p>
           ) : (
+            <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Top-ups and adjustments">
             <table className="w-full text-sm" data-testid="statement-credits">
               <thead className="border-b">
                 <tr>
@@ -90,6 +91,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
                 ))}
               </tbody>
             </table>
+            </div>
           )}
         </section>
 
