@@ -5,7 +5,7 @@ import type { BackendRouter, Dispatched, Target } from "../backends/router";
 import type { UpstreamCall } from "../backends/types";
 import { AppError, toAppError } from "../errors";
 import { type AuthenticatedKey, authenticateSecret } from "../keys/cache";
-import { log } from "../log";
+import { addLogFields, log, withLogFields } from "../log";
 import type { Catalogue, CatalogueModel } from "./catalogue";
 import { type CorsPolicy, corsHeaders, preflight } from "./cors";
 import { type Limiter, RequestContext, noLimits } from "./context";
@@ -82,7 +82,11 @@ export class Gateway {
    * passes `key` (the signed-in user's console key) instead of a Bearer
    * header; everything else (limits, billing, usage) is the same.
    */
-  async handle(request: Request, options: { key?: AuthenticatedKey } = {}): Promise<Response> {
+  handle(request: Request, options: { key?: AuthenticatedKey } = {}): Promise<Response> {
+    return withLogFields({}, () => this.serve(request, options));
+  }
+
+  private async serve(request: Request, options: { key?: AuthenticatedKey }): Promise<Response> {
     // Browsers ask before a cross-origin call; the console's own calls (with `key`) are same-origin.
     const cors = options.key ? null : (this.options.cors ?? null);
     if (request.method === "OPTIONS" && !options.key) return preflight(cors, request);
@@ -93,11 +97,13 @@ export class Gateway {
     const requestId = `${endpoint?.idPrefix ?? "req"}-${randomUUID().replace(/-/g, "")}`;
     const ctx = new RequestContext(request, requestId, endpoint?.name ?? pathname, (c, status, code) => this.complete(c, status, code));
     Object.assign(ctx.headers, corsHeaders(cors, request.headers.get("origin")));
+    addLogFields({ requestId });
     this.inFlight++;
     try {
       if (found === null) throw new AppError(404, "invalid_request_error", `Unknown endpoint: ${request.method} ${pathname}`, null, "unknown_url");
       if (found === "method") throw new AppError(405, "invalid_request_error", `Method ${request.method} is not allowed on ${pathname}`, null, "method_not_allowed");
       ctx.key = options.key ?? (await this.authenticate(request));
+      addLogFields({ accountId: ctx.key.accountId, keyId: ctx.key.id });
       const response = await found.endpoint.handle(ctx, this, found.match);
       // A stream's relay finishes it when the stream ends.
       if (!(ctx.streamed && response.status === 200)) await ctx.finish(response.status, null);

@@ -1,40 +1,47 @@
 import { createParser } from "eventsource-parser";
 import type { Dispatched } from "../backends/router";
 import { AppError } from "../errors";
-import { log } from "../log";
+import { bindLogScope, log } from "../log";
+import { redactSecrets, upstreamFailure } from "./scrub";
 import type { RequestContext } from "./context";
 import { backendInfo } from "./pipeline";
 
 type Json = Record<string, unknown>;
 
-/** Hide addresses an upstream message may carry (its own URLs, hosts). */
-const scrub = (text: string) => text.replace(/\bhttps?:\/\/\S+/gi, "[backend]").slice(0, 2000);
+/**
+ * Map an upstream error answer to the gateway's own error (see scrub.ts); the
+ * full body goes to the log, secrets redacted.
+ */
+export async function upstreamError(d: Pick<Dispatched, "response" | "target">): Promise<AppError> {
+  const text = await readCapped(d.response, 64 * 1024);
+  const secrets = [d.target.backend.apiKey];
+  log.warn("backend answered an error", {
+    backend: d.target.backend.name,
+    status: d.response.status,
+    body: redactSecrets(text, secrets).slice(0, 8000),
+  });
+  return upstreamFailure(d.response.status, text, secrets);
+}
 
-/** Map an upstream error answer to the envelope, keeping its meaning but none of its internals. */
-export async function upstreamError(res: Response): Promise<AppError> {
-  let message = "";
-  let code: string | null = null;
-  let param: string | null = null;
-  const text = await res.text().catch(() => "");
+/** At most `limit` bytes of a body as text: an error body is read for the log, not kept whole. */
+async function readCapped(res: Response, limit: number): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   try {
-    const body = JSON.parse(text) as Json;
-    const err = (typeof body.error === "object" && body.error ? body.error : body) as Json;
-    message = String(err.message ?? err.detail ?? (typeof body.error === "string" ? body.error : "") ?? "");
-    code = typeof err.code === "string" ? err.code : null;
-    param = typeof err.param === "string" ? err.param : null;
+    while (size < limit) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
   } catch {
-    message = text;
+    // what arrived is enough
+  } finally {
+    void reader.cancel().catch(() => {});
   }
-  message = scrub(message.trim());
-  if (res.status >= 500) {
-    return new AppError(502, "server_error", `The model's backend failed${message ? `: ${message}` : ""}`, null, "upstream_error");
-  }
-  if (res.status === 429) return new AppError(503, "service_unavailable_error", "The model's backend is overloaded; try again shortly", null, "upstream_overloaded");
-  if (res.status === 401 || res.status === 403) {
-    return new AppError(502, "server_error", "The model's backend refused the gateway's credentials", null, "upstream_auth");
-  }
-  if (res.status === 404) return new AppError(502, "server_error", "The model is not loaded on its backend", null, "upstream_model_missing");
-  return new AppError(res.status === 413 ? 413 : 400, "invalid_request_error", message || "The model's backend rejected the request", param, code);
+  return Buffer.concat(chunks).subarray(0, limit).toString("utf8");
 }
 
 /** Usage as the reference shows it, from whatever the engine reported. */
@@ -74,7 +81,7 @@ export async function relayJson(
   estimate: { promptChars: number },
 ): Promise<Response> {
   try {
-    if (d.response.status >= 400) throw await upstreamError(d.response);
+    if (d.response.status >= 400) throw await upstreamError(d);
     let body: Json;
     try {
       body = (await d.response.json()) as Json;
@@ -147,8 +154,13 @@ export function relayStream(
         return; // not JSON (a comment or keep-alive): nothing to relay
       }
       if (chunk.error) {
-        const e = chunk.error as Json;
-        const err = new AppError(502, "server_error", `The model's backend failed: ${scrub(String(e.message ?? e))}`, null, "upstream_error");
+        const secrets = [d.target.backend.apiKey];
+        log.warn("backend failed in the middle of a stream", {
+          requestId: ctx.requestId,
+          backend: d.target.backend.name,
+          body: redactSecrets(data, secrets).slice(0, 8000),
+        });
+        const err = upstreamFailure(502, data, secrets);
         pending.push(frame(JSON.stringify(err.toJSON())));
         ended = true;
         return;
@@ -200,7 +212,7 @@ export function relayStream(
   };
 
   const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
+    pull: bindLogScope(async (controller: ReadableStreamDefaultController<Uint8Array>) => {
       try {
         while (pending.length === 0 && !done && !ended) {
           const { value, done: eof } = await reader.read();
@@ -230,14 +242,14 @@ export function relayStream(
         controller.close();
         await finish(502, "upstream_disconnected");
       }
-    },
-    async cancel() {
+    }),
+    cancel: bindLogScope(async () => {
       // The client went away: stop the backend at once and bill what was generated.
       ctx.clientAborted = true;
       options.upstream.abort();
       await reader.cancel().catch(() => {});
       await finish(499, "client_closed_request");
-    },
+    }),
   });
 
   ctx.request.signal.addEventListener(

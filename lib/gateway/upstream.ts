@@ -52,7 +52,7 @@ export async function dispatchCall(
 /** The backend's JSON answer, or its error in the envelope. Frees the backend's slot. */
 export async function readJsonAnswer(d: Dispatched): Promise<Json> {
   try {
-    if (d.response.status >= 400) throw await upstreamError(d.response);
+    if (d.response.status >= 400) throw await upstreamError(d);
     const text = await d.response.text();
     try {
       const body = JSON.parse(text) as unknown;

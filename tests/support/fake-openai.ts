@@ -4,7 +4,9 @@ import type { AddressInfo } from "node:net";
 /*
  * A small OpenAI-compatible inference server for tests. Its behaviour is
  * chosen by the upstream model name ("echo", "tools", "reasoner", "fail500",
- * "reject400", "die", "slow", "nousage") and by an optional "fake" object in
+ * "reject400", "die", "slow", "nousage", and "leak400", "leak500", "leakstream"
+ * whose error bodies carry everything an engine should never let through:
+ * a trace, paths, SQL, its address and the key it was sent) and by an optional "fake" object in
  * the request body, which the gateway passes through like any unknown field.
  */
 
@@ -48,6 +50,18 @@ function lastUserText(body: Json): string {
     .join(" ");
 }
 
+/** An error message with a trace, paths, SQL, the engine's address and the Authorization header it received. */
+export function leakyMessage(authorization: string, port: number): string {
+  return [
+    `Input validation error: temperature must be positive. Retry at http://127.0.0.1:${port}/v1 or gpu-7.internal:${port}.`,
+    "Traceback (most recent call last):",
+    '  File "/opt/vllm/entrypoints/openai/serving_chat.py", line 211, in create_chat_completion',
+    "    at handler (/srv/engine/node_modules/fastify/lib/route.js:12:7)",
+    `psycopg.errors.UndefinedTable: SELECT token FROM upstream_keys WHERE value = '${authorization}'`,
+    `headers: {"authorization": "${authorization}"}`,
+  ].join("\n");
+}
+
 export async function startFakeOpenAI(options: { machine?: string; port?: number } = {}): Promise<FakeBackend> {
   const machine = options.machine ?? "fake";
   const requests: FakeRequest[] = [];
@@ -85,6 +99,17 @@ export async function startFakeOpenAI(options: { machine?: string; port?: number
     if (model === "fail500") {
       res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: "engine crashed", type: "server_error" } }));
+      return;
+    }
+    if (model === "leak400" || model === "leak500" || model === "leakstream") {
+      const message = leakyMessage(req.headers.authorization ?? "", req.socket.localPort ?? 0);
+      if (model === "leakstream") {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.end(`data: ${JSON.stringify({ error: { message, type: "server_error" } })}\n\n`);
+        return;
+      }
+      res.writeHead(model === "leak400" ? 400 : 500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message, type: "BadRequestError", param: "messages", code: "invalid_value" } }));
       return;
     }
     if (model === "reject400") {

@@ -67,7 +67,7 @@ export const speech: Endpoint = {
     const d = await dispatchCall(ctx, gw, model, "/audio/speech", (t) => ({ ...body, model: t.upstreamId, response_format: format }));
     if (d.response.status >= 400) {
       try {
-        throw await upstreamError(d.response);
+        throw await upstreamError(d);
       } finally {
         d.release();
       }
