@@ -235,12 +235,14 @@ export const ollamaAdapter: EngineAdapter = {
     } else {
       return json(400, { error: { message: `This model's backend (Ollama) does not support ${call.path}`, type: "invalid_request_error" } });
     }
+    // Serialised before the call: a body that cannot be is the request's fault, never the backend's.
+    const serialized = JSON.stringify(payload);
     let res: Response;
     try {
       res = await backendFetch(backend, path, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(payload),
+        body: serialized,
         signal: call.signal,
       });
     } catch (err) {

@@ -33,11 +33,13 @@ export const openaiAdapter: EngineAdapter = {
 /** One POST to the engine; a connection failure marks it unavailable so another replica is tried. */
 async function post(backend: BackendConfig, call: UpstreamCall, path: string, body: UpstreamCall["body"], fromRoot = false): Promise<Response> {
   const isForm = body instanceof FormData;
+  // Serialised before the call: a body that cannot be is the request's fault, never the backend's.
+  const payload = isForm ? body : JSON.stringify(body);
   try {
     return await backendFetch(backend, path, {
       method: "POST",
       headers: isForm ? {} : { "content-type": "application/json" },
-      body: isForm ? body : JSON.stringify(body),
+      body: payload,
       signal: call.signal,
       fromRoot,
     });

@@ -166,8 +166,15 @@ export class BackendRouter {
           this.failed(id, err.message);
           continue;
         }
-        this.failed(id, "unexpected error");
-        continue;
+        // Anything else broke in the gateway, not in the backend: the circuit only counts the
+        // backend's own faults (connection errors, timeouts, 5xx), so one bad request cannot
+        // take a backend away from everyone.
+        if (s.trialInFlight) s.trialInFlight = false;
+        if (lastServerError) {
+          await lastServerError.response.body?.cancel().catch(() => {});
+          lastServerError.release();
+        }
+        throw err;
       }
     }
     return lastServerError;

@@ -24,6 +24,23 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
 const tooLarge = (limit: number) =>
   new AppError(413, "invalid_request_error", `Request body too large: the limit is ${limit} bytes`, null, "request_too_large");
 
+/** Deeper than any real request (tool schemas included); deep enough bodies would break serialisation further on. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a parsed JSON value nests objects and arrays deeper than `max`; walked without recursion. */
+export function jsonDepthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 /** The request's JSON object, within the size limit, with OpenAI-style errors for everything else. */
 export async function readJsonBody(request: Request, limit: number): Promise<Record<string, unknown>> {
   const type = request.headers.get("content-type") ?? "";
@@ -43,6 +60,9 @@ export async function readJsonBody(request: Request, limit: number): Promise<Rec
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw badRequest("The JSON body of your request must be an object", null, "invalid_json");
+  }
+  if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) {
+    throw badRequest(`The JSON body of your request is nested too deeply: at most ${MAX_JSON_DEPTH} levels are allowed`, null, "invalid_json");
   }
   return value as Record<string, unknown>;
 }

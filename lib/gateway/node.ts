@@ -1,5 +1,60 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
+import type { Socket } from "node:net";
+
+/** How long a connection answered before its upload ended keeps reading (and dropping) the rest. */
+const LINGER_MS = 10_000;
+
+/**
+ * The request body as a Web stream. Unlike Readable.toWeb, cancelling it
+ * (the gateway stops reading at the size limit) leaves the connection open,
+ * so the client still receives the answer.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Buffer) => {
+        if (!open) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.once("end", () => {
+        if (open) controller.close();
+        open = false;
+      });
+      req.once("close", () => {
+        if (open && !req.complete) controller.error(new Error("the client closed the connection during the upload"));
+        open = false;
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      open = false;
+    },
+  });
+}
+
+/**
+ * Close a connection answered before its upload ended without losing the
+ * answer: closing a socket with unread data resets it, and the client, still
+ * writing, would see EPIPE instead of the 413. So after the answer the
+ * gateway half-closes, reads and drops what is still coming for a while
+ * (a "lingering close", as nginx does), then closes.
+ */
+function closeLingering(req: IncomingMessage): void {
+  const socket = req.socket as Socket & { destroySoon?: () => void };
+  socket.destroySoon = () => {
+    if (socket.writable) socket.end();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
+    socket.once("end", () => socket.destroy());
+    req.resume();
+    socket.resume();
+  };
+}
 
 /** A Node request as a Web Request whose signal aborts when the client goes away. */
 export function toWebRequest(req: IncomingMessage, res: ServerResponse): Request {
@@ -18,7 +73,7 @@ export function toWebRequest(req: IncomingMessage, res: ServerResponse): Request
   return new Request(`http://${host}${req.url ?? "/"}`, {
     method: req.method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    body: hasBody ? bodyStream(req) : undefined,
     signal: controller.signal,
     // @ts-expect-error Node's fetch needs this for a streamed request body
     duplex: "half",
@@ -73,11 +128,23 @@ export function apiListener(
       fallback(req, res);
       return;
     }
-    handle(toWebRequest(req, res))
+    let request: Request;
+    try {
+      request = toWebRequest(req, res);
+    } catch {
+      // A Host header no URL can hold.
+      res.writeHead(400, { "content-type": "application/json", connection: "close" });
+      res.end(JSON.stringify({ error: { message: "Invalid Host header", type: "invalid_request_error", param: null, code: "invalid_host" } }));
+      return;
+    }
+    handle(request)
       .then((response) => {
         // An answer given before the body was read (a 413 on its declared length) leaves the rest of
         // the upload on the socket: close it, or the client's next request on it would be reset.
-        if (!req.complete) res.setHeader("connection", "close");
+        if (!req.complete) {
+          res.setHeader("connection", "close");
+          closeLingering(req);
+        }
         return sendWebResponse(res, response);
       })
       .catch(() => {

@@ -64,7 +64,12 @@ export const retrieveModelEndpoint: Endpoint = {
   idPrefix: "req",
   async handle(ctx, gw, match) {
     await gw.options.prices?.ready();
-    const name = decodeURIComponent(match![1]!);
+    let name: string;
+    try {
+      name = decodeURIComponent(match![1]!);
+    } catch {
+      throw new AppError(400, "invalid_request_error", "The model id in the path is not valid percent-encoded UTF-8", "model", "invalid_model_id");
+    }
     const m = await gw.options.catalogue.resolve(name);
     if (!m || !visible(ctx, m)) {
       throw new AppError(404, "invalid_request_error", `Model '${name}' does not exist`, "model", "model_not_found");
