@@ -43,3 +43,24 @@ export const log = {
 /** `fn` run in the current log scope wherever it is called from (a stream's pull, a timer). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const bindLogScope = <F extends (...args: any[]) => any>(fn: F): F => AsyncLocalStorage.bind(fn);
+
+/**
+ * An error as log fields that cannot carry data: a failed query's driver
+ * message repeats its SQL and parameters (and Postgres quotes the offending
+ * value), so database errors are logged by SQLSTATE, table and constraint only.
+ */
+export function errorFields(err: unknown): Record<string, unknown> {
+  const e = err as { name?: string; message?: string; code?: unknown; cause?: unknown } | undefined;
+  const candidates = [e, e?.cause as typeof e];
+  for (const c of candidates) {
+    const code = typeof c?.code === "string" ? c.code : undefined;
+    if (code && /^[0-9A-Z]{5}$/.test(code)) {
+      const db = c as { table?: string; constraint?: string; routine?: string };
+      return { error: "database query failed", sqlstate: code, ...(db.table ? { table: db.table } : {}), ...(db.constraint ? { constraint: db.constraint } : {}) };
+    }
+    if (code && /^E[A-Z]+$/.test(code)) return { error: "connection failed", code };
+  }
+  const message = typeof e?.message === "string" ? e.message : String(err);
+  if (/^Failed query/i.test(message)) return { error: "database query failed" };
+  return { error: `${e?.name && e.name !== "Error" ? `${e.name}: ` : ""}${message.split("\n")[0]!.slice(0, 200)}` };
+}

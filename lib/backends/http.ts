@@ -59,9 +59,10 @@ export async function backendFetch(
 /**
  * A file the backend links to in an answer (a generated image), read with the
  * backend's credentials. Only on the backend's own origin: an answer cannot
- * make the gateway fetch anything else.
+ * make the gateway fetch anything else. Null when it is not there or is
+ * larger than `maxBytes` (read no further than that).
  */
-export async function fetchBackendFile(backend: BackendConfig, url: string, signal?: AbortSignal): Promise<Uint8Array | null> {
+export async function fetchBackendFile(backend: BackendConfig, url: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array | null> {
   let target: URL;
   try {
     target = new URL(url, backend.baseUrl);
@@ -74,11 +75,19 @@ export async function fetchBackendFile(backend: BackendConfig, url: string, sign
     signal,
     dispatcher: agentFor(backend),
   });
-  if (!res.ok) {
+  const declared = Number(res.headers.get("content-length") ?? "NaN");
+  if (!res.ok || !res.body || declared > maxBytes) {
     await res.body?.cancel();
     return null;
   }
-  return new Uint8Array(await res.arrayBuffer());
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.byteLength;
+    if (size > maxBytes) return null; // leaving the loop cancels the rest of the body
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** A small error answer read whole, so it can still be returned after another call was made. */

@@ -5,7 +5,7 @@ import type { BackendRouter, Dispatched, Target } from "../backends/router";
 import type { UpstreamCall } from "../backends/types";
 import { AppError, toAppError } from "../errors";
 import { type AuthenticatedKey, authenticateSecret } from "../keys/cache";
-import { addLogFields, log, withLogFields } from "../log";
+import { addLogFields, errorFields, log, withLogFields } from "../log";
 import type { Catalogue, CatalogueModel } from "./catalogue";
 import { type CorsPolicy, corsHeaders, preflight } from "./cors";
 import { type Limiter, RequestContext, noLimits } from "./context";
@@ -113,8 +113,7 @@ export class Gateway {
     } catch (err) {
       const e = toAppError(err);
       if (e.status >= 500 && !(err instanceof AppError)) {
-        const e2 = err as Error & { cause?: { message?: string } };
-        log.error("request failed", { requestId, endpoint: ctx.endpoint, error: e2?.cause?.message ?? e2?.message?.split("\n")[0] });
+        log.error("request failed", { endpoint: ctx.endpoint, ...errorFields(err) });
       }
       await ctx.finish(e.status, e.code ?? e.type);
       if (!ctx.reservation && this.limiter.headersFor && ctx.key) Object.assign(ctx.headers, await this.limiter.headersFor(ctx.key).catch(() => ({})));
@@ -189,7 +188,7 @@ export class Gateway {
       try {
         cost = await ctx.reservation.settle(ctx.usage, { status });
       } catch (err) {
-        log.error("settling a reservation failed", { requestId: ctx.requestId, error: (err as Error).message });
+        log.error("settling a reservation failed", { requestId: ctx.requestId, ...errorFields(err) });
       }
     }
     this.options.recorder.record({

@@ -1,7 +1,7 @@
 import { createParser } from "eventsource-parser";
 import type { Dispatched } from "../backends/router";
 import { AppError } from "../errors";
-import { bindLogScope, log } from "../log";
+import { bindLogScope, errorFields, log } from "../log";
 import { redactSecrets, upstreamFailure } from "./scrub";
 import type { RequestContext } from "./context";
 import { backendInfo } from "./pipeline";
@@ -208,7 +208,7 @@ export function relayStream(
     finished = true;
     d.release();
     settleUsage();
-    await ctx.finish(status, code).catch((err) => log.error("recording a stream failed", { error: String(err) }));
+    await ctx.finish(status, code).catch((err) => log.error("recording a stream failed", errorFields(err)));
   };
 
   const stream = new ReadableStream<Uint8Array>({

@@ -1,6 +1,6 @@
 import { touchApiKeys } from "@/db/queries/keys";
 import { type NewUsageEvent, insertUsageEvents } from "@/db/queries/usage";
-import { log } from "../log";
+import { errorFields, log } from "../log";
 
 export interface UsageRecorderOptions {
   flushIntervalMs?: number;
@@ -67,7 +67,7 @@ export class UsageRecorder {
       } catch (err) {
         // Put the batch back: it goes out with the next flush.
         this.queue.unshift(...batch);
-        log.error("usage write failed; will retry", { error: (err as Error).message, rows: batch.length });
+        log.error("usage write failed; will retry", { ...errorFields(err), rows: batch.length });
       }
       try {
         await touchApiKeys({ ids: keys });

@@ -2,11 +2,12 @@ import { findApiKeyBySecretHash, listKeysChangedSince } from "@/db/queries/keys"
 import type { ApiKey } from "@/db/schema";
 import { hashSecret } from "./secret";
 import { every } from "../every";
+import { Lru } from "../lru";
 
 export type AuthenticatedKey = Omit<ApiKey, "hash" | "lastUsedAt" | "previousHash">;
 
 interface Entry {
-  key: AuthenticatedKey | null;
+  key: AuthenticatedKey;
   loadedAt: number;
   /** Set when the secret is the one a rotation replaced: it works until then. */
   graceUntil?: number;
@@ -16,41 +17,52 @@ interface Entry {
 const TTL_MS = 5_000;
 /** An unknown secret is remembered briefly, so guessing keys cannot hammer the database. */
 const NEGATIVE_TTL_MS = 1_000;
+/** Known keys; the least recently used go first when it is full. */
+const KEYS_CAPACITY = 100_000;
+/**
+ * Unknown secrets, in a cache of their own: spraying random keys fills this
+ * one and evicts only other misses, never a real key's entry.
+ */
+const MISSES_CAPACITY = 10_000;
 
-const holder = globalThis as unknown as { __llmaasKeyCache?: Map<string, Entry>; __llmaasKeyHashes?: Map<string, Set<string>> };
-const cache = (holder.__llmaasKeyCache ??= new Map());
-/** Cached secret hashes of each key id, so a change to a key drops every secret of it (current and previous). */
-const hashesOfKey = (holder.__llmaasKeyHashes ??= new Map());
+interface Caches {
+  keys: Lru<string, Entry>;
+  misses: Lru<string, number>;
+  /** Cached secret hashes of each key id, so a change to a key drops every secret of it (current and previous). */
+  hashesOfKey: Map<string, Set<string>>;
+}
+
+const holder = globalThis as unknown as { __llmaasKeyCaches?: Caches };
+const caches = (holder.__llmaasKeyCaches ??= { keys: new Lru(KEYS_CAPACITY), misses: new Lru(MISSES_CAPACITY), hashesOfKey: new Map() });
 
 function remember(hash: string, entry: Entry) {
-  if (cache.size > 100_000) {
-    cache.clear();
-    hashesOfKey.clear();
-  }
-  cache.set(hash, entry);
-  if (entry.key) {
-    let set = hashesOfKey.get(entry.key.id);
-    if (!set) hashesOfKey.set(entry.key.id, (set = new Set()));
-    set.add(hash);
-  }
+  caches.misses.delete(hash);
+  caches.keys.set(hash, entry);
+  let set = caches.hashesOfKey.get(entry.key.id);
+  if (!set) caches.hashesOfKey.set(entry.key.id, (set = new Set()));
+  set.add(hash);
 }
 
 /** The key a secret belongs to, if it is usable now: known, not revoked, not expired, not past its rotation's grace. */
 export async function authenticateSecret(secret: string, now = Date.now()): Promise<AuthenticatedKey | null> {
   const hash = hashSecret(secret);
-  let entry = cache.get(hash);
-  if (!entry || now - entry.loadedAt > (entry.key ? TTL_MS : NEGATIVE_TTL_MS)) {
+  const missedAt = caches.misses.get(hash);
+  if (missedAt !== undefined && now - missedAt <= NEGATIVE_TTL_MS) return null;
+  let entry = caches.keys.get(hash);
+  if (!entry || now - entry.loadedAt > TTL_MS) {
     const row = await findApiKeyBySecretHash({ hash });
-    entry = { key: null, loadedAt: now };
-    if (row) {
-      const { hash: current, lastUsedAt: _l, previousHash: _p, ...key } = row;
-      entry.key = key;
-      if (current !== hash) entry.graceUntil = row.previousExpiresAt?.getTime() ?? 0;
+    if (!row) {
+      caches.keys.delete(hash);
+      caches.misses.set(hash, now);
+      return null;
     }
+    const { hash: current, lastUsedAt: _l, previousHash: _p, ...key } = row;
+    entry = { key, loadedAt: now };
+    if (current !== hash) entry.graceUntil = row.previousExpiresAt?.getTime() ?? 0;
     remember(hash, entry);
   }
   const key = entry.key;
-  if (!key || key.revokedAt) return null;
+  if (key.revokedAt) return null;
   if (entry.graceUntil !== undefined && entry.graceUntil <= now) return null;
   if (key.expiresAt && key.expiresAt.getTime() <= now) return null;
   return key;
@@ -58,14 +70,18 @@ export async function authenticateSecret(secret: string, now = Date.now()): Prom
 
 /** Drop every cached secret of a key (after it was revoked, rotated or limited here). */
 export function forgetKeyId(id: string): void {
-  for (const hash of hashesOfKey.get(id) ?? []) cache.delete(hash);
-  hashesOfKey.delete(id);
+  for (const hash of caches.hashesOfKey.get(id) ?? []) caches.keys.delete(hash);
+  caches.hashesOfKey.delete(id);
 }
 
 export function clearKeyCache(): void {
-  cache.clear();
-  hashesOfKey.clear();
+  caches.keys.clear();
+  caches.misses.clear();
+  caches.hashesOfKey.clear();
 }
+
+/** Entries held, for metrics. */
+export const keyCacheSize = () => ({ keys: caches.keys.size, misses: caches.misses.size });
 
 /**
  * Drop keys changed on any instance (revoked, rotated, limited) from this

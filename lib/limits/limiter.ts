@@ -19,7 +19,7 @@ import type { PriceBook, PriceTable } from "../billing/prices";
 import { AppError } from "../errors";
 import type { Limiter, Reservation, ReserveInput, UsageCounts } from "../gateway/context";
 import type { AuthenticatedKey } from "../keys/cache";
-import { log } from "../log";
+import { errorFields, log } from "../log";
 import { type LimitKind, type SlidingWindow, type Window, countedRange, isSliding, leavesWindowAt, resetAt, unixSeconds, windowOf } from "./windows";
 import { every } from "../every";
 
@@ -315,7 +315,7 @@ export class DbLimiter implements Limiter {
   start(): void {
     this.stop();
     void this.beat().catch(() => {});
-    this.stopTimer = every(this.options.heartbeatMs ?? 2_000, () => this.beat(), (err) => log.warn("heartbeat failed", { error: (err as Error).message }));
+    this.stopTimer = every(this.options.heartbeatMs ?? 2_000, () => this.beat(), (err) => log.warn("heartbeat failed", errorFields(err)));
   }
 
   async stopAndLeave(): Promise<void> {

@@ -2,7 +2,7 @@ import { listOrphanReservations, pruneBuckets, settleReservation } from "@/db/qu
 import { pruneLoginFailures } from "@/db/queries/login-attempts";
 import { insertUsageEvents } from "@/db/queries/usage";
 import { billableQuantities, costOf, pricesFromJson } from "../billing/cost";
-import { log } from "../log";
+import { errorFields, log } from "../log";
 import { METRICS, consumed } from "./limiter";
 import { SLIDING } from "./windows";
 import { every } from "../every";
@@ -82,7 +82,7 @@ export async function pruneOldBuckets(now = new Date()): Promise<number> {
 
 export function startSweeper(intervalMs = 10_000, pruneMs = 600_000): () => void {
   const stopReclaim = every(intervalMs, () => reclaimOrphanReservations());
-  const stopPrune = every(pruneMs, () => pruneOldBuckets(), (err) => log.warn("pruning rate-limit buckets failed", { error: (err as Error).message }));
+  const stopPrune = every(pruneMs, () => pruneOldBuckets(), (err) => log.warn("pruning rate-limit buckets failed", errorFields(err)));
   return () => {
     stopReclaim();
     stopPrune();

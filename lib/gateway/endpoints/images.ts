@@ -47,7 +47,7 @@ export const imageGenerations: Endpoint = {
         if (typeof item.url !== "string") return null;
         const inline = /^data:[^;,]*;base64,(.*)$/s.exec(item.url);
         if (inline) return { b64: inline[1]!, revised: item.revised_prompt };
-        const bytes = await fetchBackendFile(d.target.backend, item.url, ctx.request.signal).catch(() => null);
+        const bytes = await fetchBackendFile(d.target.backend, item.url, gw.options.maxBodyBytes, ctx.request.signal).catch(() => null);
         return bytes ? { b64: Buffer.from(bytes).toString("base64"), revised: item.revised_prompt } : null;
       }),
     );
