@@ -8,6 +8,7 @@ import { parse } from "node:url";
 import next from "next";
 import { closeDatabase, getDatabase } from "./db/client";
 import { closeAgents } from "./lib/backends/http";
+import { resealBackendKeys } from "./lib/backends/registry";
 import { EnvError, env } from "./lib/env";
 import { getGatewayRuntime, stopGatewayRuntime } from "./lib/gateway";
 import { apiListener } from "./lib/gateway/node";
@@ -28,6 +29,8 @@ async function main() {
   const dev = process.argv.includes("--dev") || settings.NODE_ENV === "development";
 
   const database = await getDatabase();
+  const resealed = await resealBackendKeys();
+  if (resealed > 0) log.info("sealed backends' API keys with the current LLMAAS_SECRET_KEY", { backends: resealed });
   await import("./lib/engine/register").then((engine) => engine.registerEmbeddedModels());
   const runtime = getGatewayRuntime();
   let fallback: (req: http.IncomingMessage, res: http.ServerResponse) => void;

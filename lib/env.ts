@@ -21,6 +21,13 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Signs console sessions. Generated into the data folder when unset; set it when several instances serve the console. */
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /**
+   * Encrypts secrets stored in the database (backends' API keys). Generated into the data folder when unset;
+   * set the same value on every instance. To rotate, move the old value to LLMAAS_SECRET_KEY_OLD.
+   */
+  LLMAAS_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Earlier values of LLMAAS_SECRET_KEY (comma-separated) whose secrets are still read, and sealed again with the current key at start. */
+  LLMAAS_SECRET_KEY_OLD: z.string().optional(),
   /** The address users reach the platform at; shown in code snippets. */
   LLMAAS_PUBLIC_URL: z.string().url().optional(),
   /** Largest JSON body the gateway accepts, in bytes: room for a few base64 images by default. */

@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "../client";
 import { backends, modelBackends, models } from "../schema";
 
@@ -29,6 +29,12 @@ export async function setBackendEnabled({ name, enabled }: { name: string; enabl
   const db = await getDb();
   const [row] = await db.update(backends).set({ enabled }).where(eq(backends.name, name)).returning({ id: backends.id });
   return row;
+}
+
+/** Replace a backend's stored API key, only if it is still `previous` (another instance may have sealed it first). */
+export async function replaceBackendApiKey({ id, previous, apiKey }: { id: string; previous: string; apiKey: string }) {
+  const db = await getDb();
+  await db.update(backends).set({ apiKey }).where(and(eq(backends.id, id), eq(backends.apiKey, previous)));
 }
 
 export async function upsertModel(values: typeof models.$inferInsert) {

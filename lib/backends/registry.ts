@@ -8,8 +8,11 @@ import {
   linkModelToBackend,
   listBackends,
   listModelsWithBackends,
+  replaceBackendApiKey,
   upsertModel,
 } from "@/db/queries/backends";
+import { log } from "../log";
+import { needsReseal, open, seal } from "../secret-box";
 import { badRequest, conflict, isUniqueViolation, notFound } from "../errors";
 
 export const ENGINES = ["openai", "ollama", "embedded"] as const;
@@ -44,7 +47,7 @@ export async function addBackend(input: z.input<typeof backendSchema>) {
       engine: b.engine,
       baseUrl: b.url.replace(/\/+$/, ""),
       machineName: b.machine,
-      apiKey: b.apiKey ?? null,
+      apiKey: b.apiKey ? seal(b.apiKey) : null,
       enabled: b.enabled,
       ...(b.timeoutMs ? { timeoutMs: b.timeoutMs } : {}),
     });
@@ -57,6 +60,33 @@ export async function addBackend(input: z.input<typeof backendSchema>) {
 export async function removeBackend({ name }: { name: string }) {
   const row = await deleteBackend({ name });
   if (!row) throw notFound(`Backend '${name}' does not exist`, "name");
+}
+
+/**
+ * A backend's API key as stored (sealed, or plain from before encryption) made
+ * readable; null, and logged, when no configured key opens it.
+ */
+export function readBackendKey(stored: string | null, backendName: string): string | null {
+  if (!stored) return null;
+  try {
+    return open(stored);
+  } catch (err) {
+    log.error("a backend's API key cannot be decrypted: set the key that sealed it in LLMAAS_SECRET_KEY_OLD", { backend: backendName, error: (err as Error).message });
+    return null;
+  }
+}
+
+/** Seal stored backend keys that are plain or sealed with an old key under the current key; returns how many. */
+export async function resealBackendKeys(): Promise<number> {
+  let count = 0;
+  for (const b of await listBackends()) {
+    if (!b.apiKey || !needsReseal(b.apiKey)) continue;
+    const plain = readBackendKey(b.apiKey, b.name);
+    if (plain === null) continue;
+    await replaceBackendApiKey({ id: b.id, previous: b.apiKey, apiKey: seal(plain) });
+    count++;
+  }
+  return count;
 }
 
 /** Backends without their upstream keys: what lists and pages show. */

@@ -4,7 +4,7 @@ import { closeDatabase, getDatabase, openConfiguredDatabase, setDatabase } from 
 import { listAccounts } from "@/db/queries/accounts";
 import { listTiers } from "@/db/queries/tiers";
 import { assignTier, createAccount, createUser, listUsers, requireAccount, setPassword, setUserEnabled } from "../accounts";
-import { addBackend, addModel, CAPABILITIES, ENGINES, listBackendsPublic, listModels, removeBackend, removeModel } from "../backends/registry";
+import { addBackend, addModel, CAPABILITIES, resealBackendKeys, ENGINES, listBackendsPublic, listModels, removeBackend, removeModel } from "../backends/registry";
 import { accountBalance, addCredit } from "../billing/credit";
 import { formatEuros } from "../billing/money";
 import { AppError } from "../errors";
@@ -12,9 +12,25 @@ import { EnvError } from "../env";
 import { createKey, listKeysForOperator, resolveKeyRef, revokeKey, rotateKey } from "../keys/manage";
 import { keyStatus } from "../keys/status";
 import { addBillingCommands } from "./billing-commands";
+import { explainFailure } from "./errors";
 import { json, list, table } from "./format";
+import { type SecretInput, processInput, readSecretInput } from "./secrets";
 
-type Out = { out: (s: string) => void; err: (s: string) => void };
+type Out = { out: (s: string) => void; err: (s: string) => void; input?: SecretInput };
+
+const PASSWORD_HELP = "Instead of --password (visible in `ps` and shell history): --password-stdin, LLMAAS_PASSWORD, or the hidden prompt shown when none is given on a terminal.";
+
+/** A user's password from the option, stdin, LLMAAS_PASSWORD or a hidden prompt; required. */
+async function passwordFrom(o: { password?: string; passwordStdin?: boolean }, io: Out): Promise<string> {
+  const password = await readSecretInput(
+    { what: "password", value: o.password, fromStdin: o.passwordStdin, envName: "LLMAAS_PASSWORD", prompt: true },
+    io.input ?? processInput,
+  );
+  if (!password) {
+    throw new AppError(400, "invalid_request_error", "a password is required: give --password-stdin, LLMAAS_PASSWORD or --password, or run on a terminal to be asked");
+  }
+  return password;
+}
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -53,15 +69,17 @@ function build(io: Out): Command {
     .command("create")
     .description("Create a user in an account")
     .requiredOption("--email <email>", "sign-in email")
-    .requiredOption("--password <password>", "password (at least 8 characters)")
+    .option("--password <password>", "password (at least 8 characters); see below for safer ways")
+    .option("--password-stdin", "read the password from the first line of standard input")
     .requiredOption("--account <name>", "account the user belongs to")
     .option("--role <role>", "admin | member | finance", "member")
     .option("--name <name>", "display name")
     .option("--superadmin", "may administer the whole platform", false)
+    .addHelpText("after", `\n${PASSWORD_HELP}\n`)
     .action(async (o) => {
       const u = await createUser({
         email: o.email,
-        password: o.password,
+        password: await passwordFrom(o, io),
         account: o.account,
         role: o.role,
         name: o.name,
@@ -73,9 +91,11 @@ function build(io: Out): Command {
     .command("password")
     .description("Set a user's password")
     .requiredOption("--email <email>", "the user's email")
-    .requiredOption("--password <password>", "new password (at least 8 characters)")
+    .option("--password <password>", "new password (at least 8 characters); see below for safer ways")
+    .option("--password-stdin", "read the password from the first line of standard input")
+    .addHelpText("after", `\n${PASSWORD_HELP}\n`)
     .action(async (o) => {
-      await setPassword({ email: o.email, password: o.password });
+      await setPassword({ email: o.email, password: await passwordFrom(o, io) });
       io.out(`password changed for ${o.email}\n`);
     });
   user
@@ -167,10 +187,20 @@ function build(io: Out): Command {
     .requiredOption("--engine <engine>", ENGINES.join(" | "))
     .requiredOption("--url <url>", "base URL, e.g. http://gpu1:8000/v1 (OpenAI-compatible) or http://gpu2:11434 (Ollama)")
     .requiredOption("--machine <machine>", "machine name reported in the backend header")
-    .option("--api-key <key>", "key the gateway sends to the backend")
+    .option("--api-key <key>", "key the gateway sends to the backend (visible in `ps`; see below)")
+    .option("--api-key-stdin", "read the backend's key from the first line of standard input")
+    .option("--api-key-prompt", "ask for the backend's key without echoing it")
     .option("--timeout <ms>", "per-request timeout in milliseconds", positiveInt)
+    .addHelpText(
+      "after",
+      "\nThe backend's key may also come from LLMAAS_BACKEND_API_KEY, --api-key-stdin or --api-key-prompt, which keep it out of `ps` and shell history.\nIt is stored encrypted with LLMAAS_SECRET_KEY.\n",
+    )
     .action(async (o) => {
-      const b = await addBackend({ name: o.name, engine: o.engine, url: o.url, machine: o.machine, apiKey: o.apiKey, timeoutMs: o.timeout });
+      const apiKey = await readSecretInput(
+        { what: "the backend's API key", value: o.apiKey, fromStdin: o.apiKeyStdin, envName: "LLMAAS_BACKEND_API_KEY", prompt: Boolean(o.apiKeyPrompt) },
+        io.input ?? processInput,
+      );
+      const b = await addBackend({ name: o.name, engine: o.engine, url: o.url, machine: o.machine, apiKey: apiKey || undefined, timeoutMs: o.timeout });
       io.out(`added backend '${b.name}' (${b.engine} on ${b.machineName})\n`);
     });
   backend
@@ -279,10 +309,11 @@ function build(io: Out): Command {
 
   program
     .command("migrate")
-    .description("Apply pending database migrations (also done at every start)")
+    .description("Apply pending database migrations and seal backends' keys with the current LLMAAS_SECRET_KEY (both also done at every start)")
     .action(async () => {
       const d = await getDatabase();
-      io.out(`database is up to date (${d.driver}: ${d.location})\n`);
+      const resealed = await resealBackendKeys();
+      io.out(`database is up to date (${d.driver}: ${d.location})${resealed ? `; sealed ${resealed} backend key${resealed === 1 ? "" : "s"} with the current LLMAAS_SECRET_KEY` : ""}\n`);
     });
 
   addBillingCommands(program, io);
@@ -320,10 +351,10 @@ export async function main(
       io.err(`error: ${err.message.split("\n").join(" ")}\n`);
       return 1;
     }
-    const msg = err instanceof Error ? err.message : String(err);
-    io.err(`error: ${msg.split("\n")[0]}\n`);
+    io.err(`error: ${explainFailure(err)}\n`);
     return 1;
   } finally {
-    if (manage) await closeDatabase();
+    // A database that failed to open has nothing to close.
+    if (manage) await closeDatabase().catch(() => {});
   }
 }

@@ -1,5 +1,5 @@
 import { listModelsWithBackends } from "@/db/queries/backends";
-import type { Capability } from "../backends/registry";
+import { type Capability, readBackendKey } from "../backends/registry";
 import type { Target } from "../backends/router";
 import type { BackendConfig } from "../backends/types";
 import { every } from "../every";
@@ -56,8 +56,12 @@ export class Catalogue {
     const byName = new Map<string, CatalogueModel>();
     const models: CatalogueModel[] = [];
     const backends = new Map<string, BackendConfig>();
-    for (const { model, backends: bs } of rows) {
-      for (const { backend } of bs) backends.set(backend.id, backend);
+    for (const { model, backends: stored } of rows) {
+      const bs = stored.map(({ backend, upstreamId }) => {
+        const known = backends.get(backend.id) ?? { ...backend, apiKey: readBackendKey(backend.apiKey, backend.name) };
+        backends.set(backend.id, known);
+        return { backend: known, upstreamId };
+      });
       if (!model.enabled) continue;
       const m: CatalogueModel = {
         id: model.id,
