@@ -11,6 +11,7 @@ import { closeAgents } from "./lib/backends/http";
 import { resealBackendKeys } from "./lib/backends/registry";
 import { EnvError, env } from "./lib/env";
 import { getGatewayRuntime, stopGatewayRuntime } from "./lib/gateway";
+import { isMetricsPath, metricsHandler } from "./lib/gateway/metrics-http";
 import { apiListener } from "./lib/gateway/node";
 import { healthReport } from "./lib/health";
 import { log } from "./lib/log";
@@ -53,9 +54,36 @@ async function main() {
     fallback = (req, res) => void handleNext(req, res, parse(req.url ?? "/", true));
   }
 
-  const server = http.createServer(apiListener((request) => runtime.gateway.handle(request), fallback));
+  let stopping = false;
+  const serveMetrics = metricsHandler(runtime.gateway.metrics, settings.LLMAAS_METRICS_TOKEN ?? null);
+  const api = apiListener((request) => runtime.gateway.handle(request), fallback);
+  const server = http.createServer((req, res) => {
+    // While draining, every answer tells the client to open its next connection elsewhere.
+    if (stopping) res.setHeader("connection", "close");
+    if (isMetricsPath(req.url) && settings.LLMAAS_METRICS_TOKEN) return serveMetrics(req, res);
+    if (stopping && req.url === "/api/health") {
+      // Readiness fails first, so load balancers stop sending before the port closes.
+      res.writeHead(503, { "content-type": "application/json", "cache-control": "no-store" });
+      res.end(JSON.stringify({ status: "stopping" }));
+      return;
+    }
+    api(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 0;
+
+  let metricsServer: http.Server | undefined;
+  if (settings.LLMAAS_METRICS_PORT !== undefined) {
+    const plain = metricsHandler(runtime.gateway.metrics, null);
+    metricsServer = http.createServer((req, res) => {
+      if (isMetricsPath(req.url)) return plain(req, res);
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("Only /metrics is served on this port\n");
+    });
+    await new Promise<void>((resolve) => metricsServer!.listen(settings.LLMAAS_METRICS_PORT, settings.HOST, resolve));
+    const m = metricsServer.address();
+    log.info("metrics are served", { port: typeof m === "object" && m ? m.port : settings.LLMAAS_METRICS_PORT, path: "/metrics" });
+  }
 
   await new Promise<void>((resolve) => server.listen(settings.PORT, settings.HOST, resolve));
   const address = server.address();
@@ -66,20 +94,33 @@ async function main() {
     database: `${database.driver}: ${database.location}`,
   });
 
-  let stopping = false;
+  /*
+   * SIGTERM: stop accepting connections, let requests in flight finish (up to
+   * LLMAAS_SHUTDOWN_TIMEOUT_MS), then cut what is left so every request
+   * settles its reservation and records its usage, write the usage still
+   * queued, leave the instance list and close the database.
+   */
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info("shutting down: draining requests", { signal, inFlight: runtime.gateway.inFlight });
+    const gateway = runtime.gateway;
+    log.info("shutting down: draining requests", { signal, inFlight: gateway.inFlight });
     server.close();
     server.closeIdleConnections();
-    const deadline = Date.now() + 30_000;
-    while (runtime.gateway.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    await stopGatewayRuntime();
+    metricsServer?.close();
+    const deadline = Date.now() + settings.LLMAAS_SHUTDOWN_TIMEOUT_MS;
+    const sleep = () => new Promise((r) => setTimeout(r, 50));
+    while (gateway.inFlight > 0 && Date.now() < deadline) await sleep();
+    if (gateway.inFlight > 0) log.warn("shutdown timeout: cutting requests still in flight", { inFlight: gateway.inFlight });
+    // Cut connections: streams still running end as cut by the client and bill what was sent.
     server.closeAllConnections();
+    const settleBy = Date.now() + 5_000;
+    while ((gateway.inFlight > 0 || gateway.pendingSettlements > 0) && Date.now() < settleBy) await sleep();
+    await stopGatewayRuntime();
+    metricsServer?.closeAllConnections();
     await closeAgents();
     await closeDatabase();
-    log.info("stopped");
+    log.info("stopped", { unsettled: gateway.pendingSettlements });
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

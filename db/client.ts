@@ -24,10 +24,11 @@ export const migrationsFolder = () => path.join(process.cwd(), "drizzle");
  */
 export const embeddedSocketPath = (dataDir: string) => path.join(path.resolve(dataDir), ".s.PGSQL.5432");
 
-export async function openPg(url: string, options: { max?: number } = {}): Promise<Database> {
+export async function openPg(url: string, options: { max?: number; connectTimeoutMs?: number } = {}): Promise<Database> {
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
-  const pool = new Pool({ connectionString: url, max: options.max ?? 10 });
+  // A server that is down or restarting fails requests after this wait instead of holding them.
+  const pool = new Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? env().LLMAAS_DB_TIMEOUT_MS });
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on("error", () => {});
   const db = drizzle(pool, { schema }) as unknown as Db;

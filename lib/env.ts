@@ -15,6 +15,10 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
+  /** Longest wait for a connection to Postgres: past it a request answers 503 instead of hanging. */
+  LLMAAS_DB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
+  LLMAAS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
   /** Where the embedded database and generated secrets live. */
   LLMAAS_DATA_DIR: z.string().min(1).default(".data"),
   HOST: z.string().min(1).default("0.0.0.0"),
@@ -51,6 +55,10 @@ const schema = z.object({
   LLMAAS_ALLOW_REMOTE_IMAGES: bool.default(false),
   /** Web origins whose pages may call the API from a browser: `*`, `none`, or a comma-separated list. */
   LLMAAS_CORS_ORIGINS: z.string().default("*"),
+  /** Bearer token that opens /metrics (Prometheus text) on the API port; unset: /metrics is not served there. */
+  LLMAAS_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** A separate port that serves /metrics without a token (bind it where only Prometheus reaches it); unset: none. */
+  LLMAAS_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Serve only the API (/v1, /v2, /api/health), without the console: for gateway-only instances. */
   LLMAAS_API_ONLY: bool.default(false),
   /**

@@ -3,12 +3,13 @@ import type { Capability } from "../backends/registry";
 import type { PriceBook } from "../billing/prices";
 import type { BackendRouter, Dispatched, Target } from "../backends/router";
 import type { UpstreamCall } from "../backends/types";
-import { AppError, toAppError } from "../errors";
+import { AppError, isDatabaseUnavailable, toAppError } from "../errors";
 import { type AuthenticatedKey, authenticateSecret } from "../keys/cache";
 import { addLogFields, errorFields, log, withLogFields } from "../log";
 import type { Catalogue, CatalogueModel } from "./catalogue";
 import { type CorsPolicy, corsHeaders, preflight } from "./cors";
 import { type Limiter, RequestContext, noLimits } from "./context";
+import { GatewayMetrics } from "./metrics";
 import type { UsageRecorder } from "./usage";
 
 export interface GatewayOptions {
@@ -53,13 +54,24 @@ export class Gateway {
   readonly limiter: Limiter;
   /** Requests currently being served, so shutdown can wait for them. */
   inFlight = 0;
+  readonly metrics: GatewayMetrics;
+  private readonly endpointNames = new Set<string>();
 
   constructor(readonly options: GatewayOptions) {
     this.limiter = options.limiter ?? noLimits;
+    const limiter = this.limiter as Limiter & { held?: number };
+    this.metrics = new GatewayMetrics({
+      router: options.router,
+      catalogue: options.catalogue,
+      recorder: options.recorder,
+      inFlight: () => this.inFlight,
+      reservationsHeld: () => limiter.held ?? null,
+    });
   }
 
   register(...endpoints: Endpoint[]): this {
     this.endpoints.push(...endpoints);
+    for (const e of endpoints) this.endpointNames.add(e.name);
     return this;
   }
 
@@ -188,9 +200,50 @@ export class Gateway {
       try {
         cost = await ctx.reservation.settle(ctx.usage, { status });
       } catch (err) {
+        if (isDatabaseUnavailable(err)) {
+          // The answer is given; its settlement and usage wait for the database to come back.
+          this.settleLater(ctx, status, errorCode);
+          return;
+        }
         log.error("settling a reservation failed", { requestId: ctx.requestId, ...errorFields(err) });
       }
     }
+    this.record(ctx, status, errorCode, cost);
+  }
+
+  /** Settlements waiting for the database to come back. */
+  pendingSettlements = 0;
+
+  private settleLater(ctx: RequestContext, status: number, errorCode: string | null, delayMs = 250): void {
+    if (delayMs === 250) this.pendingSettlements++;
+    const timer = setTimeout(() => {
+      void ctx.reservation!.settle(ctx.usage, { status }).then(
+        (cost) => {
+          this.pendingSettlements--;
+          this.record(ctx, status, errorCode, cost);
+        },
+        (err) => {
+          if (isDatabaseUnavailable(err)) return this.settleLater(ctx, status, errorCode, Math.min(delayMs * 2, 2_000));
+          this.pendingSettlements--;
+          log.error("settling a reservation failed", { requestId: ctx.requestId, ...errorFields(err) });
+          this.record(ctx, status, errorCode, 0n);
+        },
+      );
+    }, delayMs);
+    timer.unref();
+  }
+
+  private record(ctx: RequestContext, status: number, errorCode: string | null, cost: bigint): void {
+    this.metrics.observe({
+      // Unknown paths are one label, not one each.
+      endpoint: this.endpointNames.has(ctx.endpoint) ? ctx.endpoint : "unknown",
+      model: ctx.model?.id ?? null,
+      status,
+      promptTokens: ctx.usage.promptTokens,
+      completionTokens: ctx.usage.completionTokens,
+      latencyMs: ctx.elapsedMs,
+      ttftMs: ctx.ttftMs,
+    });
     this.options.recorder.record({
       id: ctx.usageEventId,
       requestId: ctx.requestId,

@@ -74,6 +74,12 @@ export class DbLimiter implements Limiter {
   private open = new Map<string, () => { promptTokens: number; completionTokens: number }>();
   private lastProgress = new Map<string, number>();
   private stopTimer: (() => void) | undefined;
+  private holding = new Set<string>();
+
+  /** Reservations this instance holds now (taken, not yet settled). */
+  get held(): number {
+    return this.holding.size;
+  }
   private readonly now: () => Date;
 
   constructor(private readonly options: DbLimiterOptions) {
@@ -163,6 +169,7 @@ export class DbLimiter implements Limiter {
     }
     const headers = this.headers(plan, outcome.counters, at);
     if (input.progress) this.open.set(reservationId, input.progress);
+    this.holding.add(reservationId);
     return {
       at,
       headers,
@@ -202,6 +209,7 @@ export class DbLimiter implements Limiter {
         },
       },
     });
+    this.holding.delete(reservationId);
     return settled ? cost : 0n;
   }
 
