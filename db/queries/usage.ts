@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { LATENCY_BUCKETS_MS, usageEvents, usageHourly } from "../schema";
 
@@ -55,8 +55,13 @@ export function hourlyTotals(events: NewUsageEvent[]) {
 export async function insertUsageEvents({ events }: { events: NewUsageEvent[] }) {
   if (events.length === 0) return;
   const db = await getDb();
-  const totals = hourlyTotals(events);
   await db.transaction(async (tx) => {
+    // An event the sweeper already rebuilt from the ledger (this batch was held up by an outage) is not written twice.
+    const ids = events.map((e) => e.id).filter((id): id is string => Boolean(id));
+    const known = ids.length ? new Set((await tx.select({ id: usageEvents.id }).from(usageEvents).where(inArray(usageEvents.id, ids))).map((r) => r.id)) : new Set<string>();
+    events = events.filter((e) => !e.id || !known.has(e.id));
+    if (events.length === 0) return;
+    const totals = hourlyTotals(events);
     await tx.insert(usageEvents).values(events.map(({ batch: _b, ...e }) => e));
     if (totals.length === 0) return;
     const sum = (column: string) => sql.raw(`usage_hourly.${column} + excluded.${column}`);

@@ -224,15 +224,17 @@ export function relayStream(
           parser.feed(decoder.decode(value, { stream: true }));
         }
         while (pending.length > 0) controller.enqueue(pending.shift()!);
+        // Settled before the stream closes, as a non-streamed answer is: a client that saw the end
+        // of its stream was billed, even if this instance dies the next moment.
         if (ended) {
-          controller.close();
           await reader.cancel().catch(() => {});
           await finish(502, "upstream_error");
+          controller.close();
         } else if (done) {
           controller.enqueue(frame("[DONE]"));
-          controller.close();
           await reader.cancel().catch(() => {});
           await finish(200, null);
+          controller.close();
         }
       } catch {
         if (ctx.request.signal.aborted || options.upstream.signal.aborted) return;

@@ -1,5 +1,6 @@
 import { listOrphanReservations, pruneBuckets, settleReservation } from "@/db/queries/limits";
 import { pruneLoginFailures } from "@/db/queries/login-attempts";
+import { listLedgerUsageWithoutEventForPlatform } from "@/db/queries/reconcile";
 import { insertUsageEvents } from "@/db/queries/usage";
 import { billableQuantities, costOf, pricesFromJson } from "../billing/cost";
 import { errorFields, log } from "../log";
@@ -70,6 +71,48 @@ export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Da
 }
 
 /**
+ * Write the usage events that a lost instance still had queued, rebuilt from
+ * the ledger rows it had already settled (the ledger is written before the
+ * answer; usage events are batched): after a crash, usage events and ledger
+ * usage rows still match one for one. Only rows older than `olderThanMs`, so
+ * a live instance's queue (held up by a database outage) gets there first.
+ */
+export async function reconcileUsage({ olderThanMs = 120_000, now = new Date() } = {}): Promise<number> {
+  const rows = await listLedgerUsageWithoutEventForPlatform({ before: new Date(now.getTime() - olderThanMs) });
+  if (rows.length === 0) return 0;
+  const n = (v: unknown) => Number(v ?? 0) || 0;
+  await insertUsageEvents({
+    events: rows.map((r) => {
+      const q = (r.details.quantities ?? {}) as Record<string, string>;
+      return {
+        id: r.usageEventId,
+        requestId: String(r.details.request_id ?? r.usageEventId),
+        accountId: r.accountId,
+        userId: r.userId,
+        keyId: r.keyId,
+        endpoint: String(r.details.endpoint ?? "unknown"),
+        modelId: r.modelId,
+        status: 200,
+        errorCode: "usage_reconstructed",
+        promptTokens: n(q.input_token ?? q.rerank_token),
+        completionTokens: n(q.output_token) + n(q.reasoning_token),
+        reasoningTokens: n(q.reasoning_token),
+        units: {
+          ...(q.audio_minute ? { audio_seconds: n(q.audio_minute) * 60 } : {}),
+          ...(q.speech_character ? { characters: n(q.speech_character) } : {}),
+          ...(q.image ? { images: n(q.image) } : {}),
+        },
+        costNanos: -r.amountNanos,
+        estimated: true,
+        createdAt: r.createdAt,
+      };
+    }),
+  });
+  log.warn("rebuilt usage events a lost instance had not written", { events: rows.length });
+  return rows.length;
+}
+
+/**
  * Delete the buckets no sliding window counts any more (each kept a while
  * past its span) and day-old failed sign-ins, so the counters table stays small.
  */
@@ -81,7 +124,10 @@ export async function pruneOldBuckets(now = new Date()): Promise<number> {
 }
 
 export function startSweeper(intervalMs = 10_000, pruneMs = 600_000): () => void {
-  const stopReclaim = every(intervalMs, () => reclaimOrphanReservations());
+  const stopReclaim = every(intervalMs, async () => {
+    await reclaimOrphanReservations();
+    await reconcileUsage();
+  });
   const stopPrune = every(pruneMs, () => pruneOldBuckets(), (err) => log.warn("pruning rate-limit buckets failed", errorFields(err)));
   return () => {
     stopReclaim();
