@@ -29,8 +29,10 @@ export async function openPg(url: string, options: { max?: number; connectTimeou
   const { drizzle } = await import("drizzle-orm/node-postgres");
   // A server that is down or restarting fails requests after this wait instead of holding them.
   const pool = new Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? env().LLMAAS_DB_TIMEOUT_MS });
-  // An idle client losing its server must not crash the process; the pool replaces it.
+  // A client losing its server (Postgres restarted) must not crash the process: idle ones are
+  // the pool's to replace, and one in use fails its query, which the caller answers with a 503.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = drizzle(pool, { schema }) as unknown as Db;
   const safe = url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
   return { db, driver: "pg", location: safe, close: () => pool.end() };
