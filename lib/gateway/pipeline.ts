@@ -54,6 +54,8 @@ export class Gateway {
   readonly limiter: Limiter;
   /** Requests currently being served, so shutdown can wait for them. */
   inFlight = 0;
+  /** Settlements of answered requests waiting for the database to come back. */
+  pendingSettlements = 0;
   readonly metrics: GatewayMetrics;
   private readonly endpointNames = new Set<string>();
 
@@ -210,9 +212,6 @@ export class Gateway {
     }
     this.record(ctx, status, errorCode, cost);
   }
-
-  /** Settlements waiting for the database to come back. */
-  pendingSettlements = 0;
 
   private settleLater(ctx: RequestContext, status: number, errorCode: string | null, delayMs = 250): void {
     if (delayMs === 250) this.pendingSettlements++;
