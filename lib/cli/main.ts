@@ -14,23 +14,9 @@ import { keyStatus } from "../keys/status";
 import { addBillingCommands } from "./billing-commands";
 import { explainFailure } from "./errors";
 import { json, list, table } from "./format";
-import { type SecretInput, processInput, readSecretInput } from "./secrets";
+import { PASSWORD_HELP, type SecretInput, passwordFrom, processInput, readSecretInput } from "./secrets";
 
 type Out = { out: (s: string) => void; err: (s: string) => void; input?: SecretInput };
-
-const PASSWORD_HELP = "Instead of --password (visible in `ps` and shell history): --password-stdin, LLMAAS_PASSWORD, or the hidden prompt shown when none is given on a terminal.";
-
-/** A user's password from the option, stdin, LLMAAS_PASSWORD or a hidden prompt; required. */
-async function passwordFrom(o: { password?: string; passwordStdin?: boolean }, io: Out): Promise<string> {
-  const password = await readSecretInput(
-    { what: "password", value: o.password, fromStdin: o.passwordStdin, envName: "LLMAAS_PASSWORD", prompt: true },
-    io.input ?? processInput,
-  );
-  if (!password) {
-    throw new AppError(400, "invalid_request_error", "a password is required: give --password-stdin, LLMAAS_PASSWORD or --password, or run on a terminal to be asked");
-  }
-  return password;
-}
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -79,7 +65,7 @@ function build(io: Out): Command {
     .action(async (o) => {
       const u = await createUser({
         email: o.email,
-        password: await passwordFrom(o, io),
+        password: await passwordFrom(o, io.input ?? processInput),
         account: o.account,
         role: o.role,
         name: o.name,
@@ -95,7 +81,7 @@ function build(io: Out): Command {
     .option("--password-stdin", "read the password from the first line of standard input")
     .addHelpText("after", `\n${PASSWORD_HELP}\n`)
     .action(async (o) => {
-      await setPassword({ email: o.email, password: await passwordFrom(o, io) });
+      await setPassword({ email: o.email, password: await passwordFrom(o, io.input ?? processInput) });
       io.out(`password changed for ${o.email}\n`);
     });
   user

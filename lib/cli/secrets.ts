@@ -1,4 +1,5 @@
 import readline from "node:readline";
+import { AppError } from "../errors";
 
 /*
  * Passwords and upstream keys given as arguments show in `ps` and in shell
@@ -65,3 +66,18 @@ export async function readSecretInput(source: SecretSource, input: SecretInput, 
   if (source.prompt && input.interactive) return input.askHidden(`${source.what[0]!.toUpperCase()}${source.what.slice(1)}: `);
   return undefined;
 }
+
+export const PASSWORD_HELP = "Instead of --password (visible in `ps` and shell history): --password-stdin, LLMAAS_PASSWORD, or the hidden prompt shown when none is given on a terminal.";
+
+/** A user's password from the option, stdin, LLMAAS_PASSWORD or a hidden prompt; required. */
+export async function passwordFrom(o: { password?: string; passwordStdin?: boolean }, input: SecretInput): Promise<string> {
+  const password = await readSecretInput(
+    { what: "password", value: o.password, fromStdin: o.passwordStdin, envName: "LLMAAS_PASSWORD", prompt: true },
+    input,
+  );
+  if (!password) {
+    throw new AppError(400, "invalid_request_error", "a password is required: give --password-stdin, LLMAAS_PASSWORD or --password, or run on a terminal to be asked");
+  }
+  return password;
+}
+
