@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "../client";
 import { backends, modelBackends, models } from "../schema";
 
@@ -72,4 +72,9 @@ export async function listModelsWithBackends() {
     if (r.backend && r.link) entry.backends.push({ backend: r.backend, upstreamId: r.link.upstreamId });
   }
   return [...byId.values()];
+}
+
+export async function unlinkModelFromBackend({ modelId, backendId }: { modelId: string; backendId: string }) {
+  const db = await getDb();
+  await db.delete(modelBackends).where(and(eq(modelBackends.modelId, modelId), eq(modelBackends.backendId, backendId)));
 }
