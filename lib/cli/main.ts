@@ -12,6 +12,7 @@ import { EnvError } from "../env";
 import { createKey, listKeysForOperator, resolveKeyRef, revokeKey, rotateKey } from "../keys/manage";
 import { keyStatus } from "../keys/status";
 import { addBillingCommands } from "./billing-commands";
+import { addModelPullCommand } from "./model-pull";
 import { json, list, table } from "./format";
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
@@ -231,6 +232,8 @@ function build(io: Out): Command {
       await removeModel({ id: o.id });
       io.out(`removed model '${o.id}'\n`);
     });
+
+  addModelPullCommand(model, io);
 
   const tier = program.command("tier").description("Tiers");
   tier
