@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { AppError } from "../errors";
 import { formatBytes } from "./progress-text";
 
 /*
@@ -11,13 +12,10 @@ import { formatBytes } from "./progress-text";
  * so the engine never sees half a file.
  */
 
-export class ModelFileError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-    readonly code = "invalid_model_file",
-  ) {
-    super(message);
+/** A model file that cannot be taken, with a message safe to show the person adding it. */
+export class ModelFileError extends AppError {
+  constructor(message: string, status = 400, code = "invalid_model_file") {
+    super(status, status >= 500 ? "server_error" : "invalid_request_error", message, null, code);
     this.name = "ModelFileError";
   }
 }
