@@ -53,6 +53,8 @@ export function ChatPlayground({
   const [panel, setPanel] = useState<"none" | "history" | "settings">("none");
   const [dragging, setDragging] = useState(false);
   const controller = useRef<AbortController | null>(null);
+  /** The request each answer of this visit came from, by the answer's id, so View code shows exactly that. */
+  const sent = useRef(new Map<string, Record<string, unknown>>());
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   /** Bumped when the shown conversation changes, so an answer still finishing cannot write into another one. */
@@ -114,6 +116,7 @@ export function ChatPlayground({
     const gen = ++generation.current;
     const id = newId();
     const request = chatRequest(modelId, settings, history, { tools: Boolean(model?.capabilities.includes("tools")) });
+    sent.current.set(id, request);
     const requestChars = JSON.stringify(request.messages).length;
     stickToBottom.current = true;
     setMessages([...history, { id, role: "assistant", content: "", model: modelId }]);
@@ -193,6 +196,18 @@ export function ChatPlayground({
   }
 
   const lastAssistant = messages.findLastIndex((m) => m.role === "assistant");
+
+  /**
+   * The request behind the answer on screen: as it was sent during this visit,
+   * or, for a conversation opened from the history, rebuilt from the messages
+   * before that answer. With no answer yet, what sending a first message does.
+   */
+  function shownRequest() {
+    const tools = { tools: Boolean(model?.capabilities.includes("tools")) };
+    const answer = messages[lastAssistant];
+    if (!answer) return chatRequest(modelId, settings, messages.length ? messages : [{ id: "example", role: "user", content: "Hello!" }], tools);
+    return sent.current.get(answer.id) ?? chatRequest(answer.model ?? modelId, settings, messages.slice(0, lastAssistant), tools);
+  }
   const disabledReason = toolsError ? "Fix the tool definitions first (see Tools)" : null;
 
   const side = (which: "history" | "settings") =>
@@ -243,7 +258,7 @@ export function ChatPlayground({
                 Clear
               </button>
             )}
-            <ViewCode baseUrl={baseUrl} path="/chat/completions" request={() => ({ ...chatRequest(modelId, settings, messages.filter((m) => m.id !== streamingId), { tools: Boolean(model?.capabilities.includes("tools")) }), stream: true })} />
+            <ViewCode baseUrl={baseUrl} path="/chat/completions" request={shownRequest} streamable />
             <button type="button" className="rounded-md border px-2 py-1 text-xs lg:hidden" onClick={() => setPanel("settings")} data-testid="open-settings">
               Settings
             </button>
