@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { setMonthlyBudget, requireAccount } from "../accounts";
-import { formatEuros } from "../billing/money";
+import { formatEuros, formatMoney } from "../billing/money";
 import { monthStatement } from "../billing/statement";
 import { env } from "../env";
 import { setKeyLimits } from "../keys/manage";
@@ -122,7 +122,7 @@ export function addBillingCommands(program: Command, io: Out) {
       }));
       io.out(table(rows, ["time", "kind", "amount", "model", "detail"]) + "\n");
       io.out(
-        `credits ${formatEuros(s.totals.creditsNanos)} €, usage ${formatEuros(s.totals.usageNanos, 6)} €, adjustments ${formatEuros(s.totals.adjustmentsNanos)} €\n`,
+        `credits ${formatMoney(s.totals.creditsNanos)}, usage ${formatMoney(s.totals.usageNanos)}, adjustments ${formatMoney(s.totals.adjustmentsNanos)}\n`,
       );
     });
 }
