@@ -48,7 +48,7 @@ export default async function OverviewPage() {
         <ModelsTile models={models} />
         {summary && <SpendTile summary={summary} />}
       </div>
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid items-start gap-6 lg:grid-cols-2">
         <CapabilityStatus models={models} />
         <BackendStatus models={models} />
       </div>
