@@ -103,7 +103,7 @@ function OptionalNumber({
         onChange={(e) => {
           const raw = e.target.value.trim();
           const v = Number(raw);
-          onChange(raw === "" || !Number.isFinite(v) ? null : Math.min(max ?? Infinity, Math.trunc(v)));
+          onChange(raw === "" || !Number.isFinite(v) ? null : Math.trunc(v));
         }}
         className="block h-8 w-full rounded-md border border-field-border bg-field px-2 text-sm placeholder:text-muted"
       />
