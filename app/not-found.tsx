@@ -25,7 +25,7 @@ export default async function NotFound() {
     return (
       <div className="flex min-h-dvh flex-col">
         <TopBar user={session.user} />
-        <main className="flex flex-1 items-center justify-center px-4 py-16">
+        <main className="flex flex-1 items-center justify-center px-4 py-16 xl:pl-52">
           <Message signedIn />
         </main>
       </div>

@@ -9,7 +9,7 @@ import { ModelsTile } from "@/components/overview/models-tile";
 import { NextStep } from "@/components/overview/next-step";
 import { SpendTile } from "@/components/overview/spend-tile";
 import { findAccountById } from "@/db/queries/accounts";
-import { listUsers } from "@/db/queries/users";
+import { listUsersOfAccount } from "@/db/queries/users";
 import { consoleModels } from "@/lib/console/catalogue";
 import { limitsSummary } from "@/lib/console/limits";
 import { env } from "@/lib/env";
@@ -32,7 +32,7 @@ export default async function OverviewPage() {
     findAccountById({ id: user.accountId }),
     headers(),
     consoleModels(key),
-    listUsers({ accountId: user.accountId }),
+    listUsersOfAccount({ accountId: user.accountId }),
     seesMoney ? limitsSummary(key) : Promise.resolve(null),
   ]);
   const admins = users.filter((u) => u.role === "admin" && !u.disabledAt && u.id !== user.id).map((u) => u.name || u.email);

@@ -1,6 +1,6 @@
 import type { Capability } from "@/lib/backends/registry";
 import type { PriceUnit } from "@/lib/billing/prices";
-import { formatMoney } from "@/lib/billing/money";
+import { formatMoney } from "@/lib/format";
 
 export interface PriceLine {
   unit: PriceUnit;

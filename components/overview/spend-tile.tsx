@@ -1,5 +1,5 @@
 import { Card } from "@/components/ui/card";
-import { formatMoney } from "@/lib/billing/money";
+import { formatMoney } from "@/lib/format";
 import type { LimitsSummary } from "@/lib/console/limits";
 
 /** The account's month: spent, the cap and what is left under it, and prepaid credit. */

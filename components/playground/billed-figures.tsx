@@ -1,5 +1,5 @@
 import type { BilledUsage } from "./billed";
-import { formatMoney } from "@/lib/billing/money";
+import { formatMoney } from "@/lib/format";
 import { formatInt } from "./cost";
 import { Stat, formatDuration } from "./stat";
 

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "react";
 import type { ConsoleModel } from "@/lib/console/catalogue";
 import type { ChatMessage } from "./chat-types";
-import { formatMoney } from "@/lib/billing/money";
+import { formatMoney } from "@/lib/format";
 import { Markdown } from "./markdown";
 import { MessageStatsRow } from "./message-stats";
 import { ModelPicker } from "./model-picker";

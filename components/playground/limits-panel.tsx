@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { LimitState, LimitsSummary } from "@/lib/console/limits";
-import { formatMoney } from "@/lib/billing/money";
+import { formatMoney } from "@/lib/format";
 import { formatInt } from "./cost";
 
 function Meter({ label, state, money, testId, resetWord = "Resets" }: { label: string; state: LimitState; money?: boolean; testId: string; resetWord?: string }) {

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { setMonthlyBudget, requireAccount } from "../accounts";
-import { formatEuros, formatMoney } from "../billing/money";
+import { formatEuros } from "../billing/money";
+import { formatMoney } from "../format";
 import { monthStatement } from "../billing/statement";
 import { env } from "../env";
 import { setKeyLimits } from "../keys/manage";

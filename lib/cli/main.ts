@@ -6,7 +6,7 @@ import { listTiers } from "@/db/queries/tiers";
 import { assignTier, createAccount, createUser, listUsers, requireAccount, setPassword, setUserEnabled } from "../accounts";
 import { addBackend, addModel, CAPABILITIES, ENGINES, listBackendsPublic, listModels, removeBackend, removeModel } from "../backends/registry";
 import { accountBalance, addCredit } from "../billing/credit";
-import { formatMoney } from "../billing/money";
+import { formatMoney } from "../format";
 import { AppError } from "../errors";
 import { EnvError } from "../env";
 import { createKey, listKeysForOperator, resolveKeyRef, revokeKey, rotateKey } from "../keys/manage";

@@ -14,7 +14,7 @@ import {
 } from "@/db/queries/limits";
 import type { Account, Tier } from "@/db/schema";
 import { billableQuantities, costOf, pricesToJson } from "../billing/cost";
-import { formatMoney } from "../billing/money";
+import { formatMoney } from "../format";
 import type { PriceBook, PriceTable } from "../billing/prices";
 import { AppError } from "../errors";
 import type { Limiter, Reservation, ReserveInput, UsageCounts } from "../gateway/context";
