@@ -4,6 +4,7 @@ import { useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardTitle } from "@/components/ui/card";
+import { useFileDrop } from "@/components/ui/use-file-drop";
 import { formatBytes } from "@/lib/models/progress-text";
 import { ModelReady } from "./model-ready";
 import { type Transfer, TransferProgress } from "./transfer-progress";
@@ -19,7 +20,7 @@ export function UploadModel() {
   const [transfer, setTransfer] = useState<Transfer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<{ model: string; sha256: string } | null>(null);
-  const [dragging, setDragging] = useState(false);
+  const { dragging, dropProps } = useFileDrop((files) => void choose(files[0]));
   const xhr = useRef<XMLHttpRequest | null>(null);
   const speed = useSpeed();
 
@@ -75,16 +76,7 @@ export function UploadModel() {
       </CardTitle>
       <div className="space-y-4">
         <label
-          onDragOver={(e) => {
-            e.preventDefault();
-            setDragging(true);
-          }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={(e) => {
-            e.preventDefault();
-            setDragging(false);
-            void choose(e.dataTransfer.files[0]);
-          }}
+          {...dropProps}
           className={`flex cursor-pointer flex-col items-center justify-center gap-1 rounded-md border border-dashed px-4 py-6 text-center text-sm focus-within:ring-2 focus-within:ring-primary ${dragging ? "border-primary bg-accent" : "border-field-border"}`}
         >
           <span className="font-medium">{file ? file.name : "Drop a .gguf file here or choose one"}</span>

@@ -12,6 +12,7 @@ import { LimitsPanel } from "./limits-panel";
 import { MessageItem } from "./message-item";
 import { SettingsPanel } from "./settings-panel";
 import { useAttachments } from "./use-attachments";
+import { useFileDrop } from "@/components/ui/use-file-drop";
 import { ViewCode } from "./view-code";
 
 export interface SavedConversation {
@@ -51,7 +52,6 @@ export function ChatPlayground({
   const [limitsVersion, setLimitsVersion] = useState(0);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [panel, setPanel] = useState<"none" | "history" | "settings">("none");
-  const [dragging, setDragging] = useState(false);
   const controller = useRef<AbortController | null>(null);
   /** The request each answer of this visit came from, by the answer's id, so View code shows exactly that. */
   const sent = useRef(new Map<string, Record<string, unknown>>());
@@ -63,6 +63,7 @@ export function ChatPlayground({
   const model = models.find((m) => m.id === modelId);
   const vision = Boolean(model?.capabilities.includes("vision"));
   const attachments = useAttachments(vision, modelId);
+  const { dragging, dropProps } = useFileDrop((files) => void attachments.add(files));
   const streaming = streamingId !== null;
   const toolsError = parseTools(settings.tools).error;
 
@@ -223,17 +224,7 @@ export function ChatPlayground({
       <section
         className={`relative flex min-h-0 flex-col ${dragging ? "outline-2 -outline-offset-4 outline-ring outline-dashed" : ""}`}
         aria-label="Chat"
-        onDragOver={(e) => {
-          if (!e.dataTransfer.types.includes("Files")) return;
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          void attachments.add(e.dataTransfer.files);
-        }}
+        {...dropProps}
         data-testid="chat-area"
         data-conversation-id={conversationId ?? ""}
       >
