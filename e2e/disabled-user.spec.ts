@@ -6,6 +6,8 @@ import { LoginPage } from "./pages/login-page";
 const LEAVER = { email: "leaver@acme.test", password: "leaver password 1" } as const;
 
 test("a disabled user is signed out at once, cannot sign in, and loses their keys until enabled", async ({ page }) => {
+  // Four runs of the CLI, each a new Node process: slow on a busy machine.
+  test.setTimeout(90_000);
   llmaas("user", "create", "--email", LEAVER.email, "--password", LEAVER.password, "--account", ADMIN.accountName, "--role", "member");
   const secret = llmaas("key", "create", "--email", LEAVER.email, "--name", "laptop").trimEnd().split("\n").at(-1)!;
   const models = () => fetch(`${BASE_URL}/v1/models`, { headers: { authorization: `Bearer ${secret}` } }).then((r) => r.status);
