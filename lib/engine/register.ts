@@ -39,9 +39,22 @@ async function ensureEmbeddedBackend() {
  * and the model goes when no other backend serves it. Never stops the
  * platform: what cannot be registered is logged.
  */
-export async function registerEmbeddedModels(
-  options: { modelsDir?: string; contextSize?: number; removeMissing?: boolean } = {},
-): Promise<SyncResult> {
+export function registerEmbeddedModels(options: SyncOptions = {}): Promise<SyncResult> {
+  // One look at a time in a process (the watcher and an upload finishing may ask together).
+  const run = looking.then(() => syncEmbeddedModels(options));
+  looking = run.catch(() => {});
+  return run;
+}
+
+interface SyncOptions {
+  modelsDir?: string;
+  contextSize?: number;
+  removeMissing?: boolean;
+}
+
+let looking: Promise<unknown> = Promise.resolve();
+
+async function syncEmbeddedModels(options: SyncOptions): Promise<SyncResult> {
   const dir = options.modelsDir ?? env().LLMAAS_MODELS_DIR;
   const contextCap = options.contextSize ?? env().LLMAAS_ENGINE_CONTEXT;
   const added: string[] = [];
