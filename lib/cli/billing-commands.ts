@@ -90,7 +90,7 @@ export function addBillingCommands(program: Command, io: Out) {
     .requiredOption("--reason <text>", "why: shown on the statement")
     .action(async (o) => {
       const { balanceNanos } = await adjustCredit({ account: o.account, amount: o.amount, reason: o.reason });
-      io.out(`adjusted '${o.account}' by ${o.amount} €; balance ${formatEuros(balanceNanos)} €\n`);
+      io.out(`adjusted '${o.account}' by ${o.amount} €; balance ${formatMoney(balanceNanos)}\n`);
     });
 
   const account = program.commands.find((c) => c.name() === "account")!;
