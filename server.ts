@@ -13,6 +13,9 @@ import { EnvError, env } from "./lib/env";
 import { getGatewayRuntime, stopGatewayRuntime } from "./lib/gateway";
 import { isMetricsPath, metricsHandler } from "./lib/gateway/metrics-http";
 import { apiListener } from "./lib/gateway/node";
+import { registerEmbeddedModels } from "./lib/engine/register";
+import { watchModelsFolder } from "./lib/engine/watch";
+import { announceReady } from "./lib/start-banner";
 import { healthReport } from "./lib/health";
 import { log } from "./lib/log";
 
@@ -32,8 +35,13 @@ async function main() {
   const database = await getDatabase();
   const resealed = await resealBackendKeys();
   if (resealed > 0) log.info("sealed backends' API keys with the current LLMAAS_SECRET_KEY", { backends: resealed });
-  await import("./lib/engine/register").then((engine) => engine.registerEmbeddedModels());
+  await registerEmbeddedModels();
   const runtime = getGatewayRuntime();
+  // Models copied into (or removed from) the folder are offered (or withdrawn) without a restart.
+  const stopWatching = watchModelsFolder({
+    dir: settings.LLMAAS_MODELS_DIR,
+    onChange: () => runtime.gateway.options.catalogue.refresh(),
+  });
   let fallback: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   if (settings.LLMAAS_API_ONLY) {
     fallback = (req, res) => {
@@ -88,11 +96,13 @@ async function main() {
   await new Promise<void>((resolve) => server.listen(settings.PORT, settings.HOST, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : settings.PORT;
+  const url = `http://${settings.HOST === "0.0.0.0" ? "localhost" : settings.HOST}:${port}`;
   log.info("llmaas is listening", {
-    url: `http://${settings.HOST === "0.0.0.0" ? "localhost" : settings.HOST}:${port}`,
+    url,
     mode: settings.LLMAAS_API_ONLY ? "api only" : dev ? "development" : "production",
     database: `${database.driver}: ${database.location}`,
   });
+  await announceReady({ url, apiOnly: settings.LLMAAS_API_ONLY, modelsDir: settings.LLMAAS_MODELS_DIR, catalogue: runtime.gateway.options.catalogue });
 
   /*
    * SIGTERM: stop accepting connections, let requests in flight finish (up to
@@ -105,6 +115,7 @@ async function main() {
     stopping = true;
     const gateway = runtime.gateway;
     log.info("shutting down: draining requests", { signal, inFlight: gateway.inFlight });
+    stopWatching();
     server.close();
     server.closeIdleConnections();
     metricsServer?.close();

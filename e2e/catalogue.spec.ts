@@ -8,8 +8,10 @@ test.beforeEach(async ({ page }) => {
 test("the catalogue lists every model with prices and backends, and filters by capability and text", async ({ page }) => {
   await page.getByTestId("nav-models").click();
   const cards = page.getByTestId("catalogue-model");
-  await expect(cards).toHaveCount(7);
-  await expect(page.getByTestId("catalogue-count")).toHaveText("7 of 7 models");
+  // The fake backend's seven and the built-in voice.
+  await expect(cards).toHaveCount(8);
+  await expect(page.getByTestId("catalogue-count")).toHaveText("8 of 8 models");
+  await expect(cards.filter({ hasText: "espeak-ng" }).getByTestId("backend-health")).toContainText("embedded");
   const chat = cards.filter({ hasText: "fake-chat" });
   await expect(chat.getByTestId("price-input_token")).toHaveText(/€ \/ M tokens$/);
   await expect(chat.getByTestId("price-output_token")).toHaveText(/€ \/ M tokens$/);
@@ -30,7 +32,7 @@ test("the catalogue lists every model with prices and backends, and filters by c
   await page.getByTestId("catalogue-search").fill("nothing like this");
   await expect(page.getByTestId("catalogue-empty")).toBeVisible();
   await page.getByTestId("catalogue-clear").click();
-  await expect(cards).toHaveCount(7);
+  await expect(cards).toHaveCount(8);
   // An alias finds its model.
   await page.getByTestId("catalogue-search").fill("chat-default");
   await expect(cards).toHaveCount(1);

@@ -34,7 +34,7 @@ test("a chat streams a markdown answer with its tokens, timings and cost, and is
   await expect(answer.getByTestId("stat-backend")).toHaveText("openai on gpu-test-1");
   // The limits are re-read after the answer: the hour has fewer tokens left.
   await expect(page.getByTestId("limit-hour-value")).not.toHaveText(hourBefore ?? "");
-  await expect(page.getByTestId("limit-month-value")).toHaveText(/ € of 1000\.00 €$/);
+  await expect(page.getByTestId("limit-month-value")).toHaveText(/ € of 1,000\.00 €$/);
 
   // Saved: the address names the conversation, the list shows it, a reload brings it back.
   await expect(page).toHaveURL(/\/chat\/[0-9a-f-]{36}$/);

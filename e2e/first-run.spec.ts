@@ -24,6 +24,9 @@ test("setup says what is wrong with each field and keeps what was typed", async 
   await expect(setup.fieldError("password")).toHaveText("Use at least 8 characters");
   await expect(setup.fieldError("confirm")).toHaveText("The passwords do not match");
   await expect(setup.email).toHaveValue("not-an-email");
+  await expect(setup.name).toHaveValue("Ada");
+  await expect(setup.password).toHaveValue("");
+  await expect(page.getByTestId("setup-passwords-cleared")).toContainText("type them again");
   await expect(setup.email).toHaveAttribute("aria-invalid", "true");
   await expect(page).toHaveURL(/\/setup$/);
   await screenshotBothSchemes(page, "setup-errors");
@@ -48,6 +51,10 @@ test("the first administrator is created, signed in, and can sign out", async ({
   const login = new LoginPage(page);
   await expect(page).toHaveURL(/\/login/);
   await expect(login.notice).toHaveText("You have signed out.");
+  // Once something goes wrong, the old notice gives way to the error.
+  await login.signIn(ADMIN.email, "not the password");
+  await expect(page.getByTestId("login-error")).toHaveText("Invalid email or password");
+  await expect(login.notice).toHaveCount(0);
   await overview.goto();
   await expect(page).toHaveURL(/\/login$/);
 });
@@ -59,8 +66,51 @@ test("before any model is registered, the playground says so and tells the admin
   await page.goto("/chat");
   await expect(page.getByTestId("no-models")).toContainText("No chat model is available yet");
   await expect(page.getByTestId("no-models-admin-help")).toContainText("npx llmaas backend add");
-  await expect(page.getByTestId("no-models-admin-help")).toContainText(".data/models");
+  // The configured folder, not a fixed path; and the console way for the platform's administrator.
+  await expect(page.getByTestId("no-models-gguf")).toContainText(".data/e2e/models");
+  await expect(page.getByTestId("no-models-add")).toHaveAttribute("href", "/models/add");
   await screenshotBothSchemes(page, "chat-no-models");
-  await page.goto("/models");
-  await expect(page.getByTestId("no-models")).toContainText("No model is available yet");
+
+  // Capabilities the built-in engine does not serve say what does, with the exact commands.
+  await page.goto("/transcribe");
+  await expect(page.getByTestId("no-models")).toContainText("No transcription model is available yet");
+  await expect(page.getByTestId("no-models-gguf")).toHaveCount(0);
+  await expect(page.getByTestId("no-models-commands")).toContainText("npx llmaas backend add --name stt --engine openai");
+  await expect(page.getByTestId("no-models-commands")).toContainText("--capabilities transcription");
+  await screenshotBothSchemes(page, "transcribe-no-models");
+  await page.goto("/embeddings");
+  await expect(page.getByTestId("no-models").last()).toContainText("No rerank model is available yet");
+  await expect(page.getByTestId("no-models").last().getByTestId("no-models-commands")).toContainText("--capabilities rerank");
+
+  // The overview says what works and what is next.
+  await page.goto("/");
+  await expect(page.getByTestId("next-step-title")).toHaveText("Add a chat model");
+  await expect(page.getByTestId("capability-speech-models")).toHaveText("espeak-ng");
+  await expect(page.getByTestId("capability-chat-models")).toHaveText("No model yet");
+  await expect(page.getByTestId("spend-month")).toHaveText("0.00 €");
+  await screenshotBothSchemes(page, "overview-fresh");
+});
+
+test("on a fresh install, speech answers at once from the built-in engine", async ({ page }) => {
+  await new LoginPage(page).goto();
+  await new LoginPage(page).signIn(ADMIN.email, ADMIN.password);
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+  await page.goto("/speech");
+  await expect(page.getByTestId("speech-model")).toHaveValue("espeak-ng");
+  await page.getByTestId("speech-text").fill("Welcome to your own platform.");
+  await page.getByTestId("speech-format").selectOption("wav");
+  await page.getByTestId("speech-submit").click();
+  const audio = page.getByTestId("speech-audio");
+  await expect(audio).toBeVisible();
+  // The browser decodes it: a real WAV of about two seconds of speech.
+  await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.duration)).toBeGreaterThan(1);
+  await expect(page.getByTestId("stat-characters")).toHaveText("29");
+  await expect(page.getByTestId("stat-cost")).toHaveText(/^0\.\d+ €$/);
+  await screenshotBothSchemes(page, "speech-built-in");
+
+  // mp3, OpenAI's default format, too.
+  const mp3 = await page.request.post("/api/console/v1/audio/speech", { data: { model: "espeak-ng", input: "Hello", voice: "nova" } });
+  expect(mp3.status()).toBe(200);
+  expect(mp3.headers()["content-type"]).toBe("audio/mpeg");
+  expect((await mp3.body())[0]).toBe(0xff);
 });

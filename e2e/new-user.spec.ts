@@ -39,5 +39,5 @@ test("a new member chats, compares two models, sends an image and transcribes a 
 
   // Everything went through the member's own console key and counts against the account's limits.
   await page.getByTestId("nav-chat").click();
-  await expect(page.getByTestId("limit-month-value")).toHaveText(/ € of 1000\.00 €$/);
+  await expect(page.getByTestId("limit-month-value")).toHaveText(/ € of 1,000\.00 €$/);
 });

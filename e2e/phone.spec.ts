@@ -5,7 +5,7 @@ test.use({ viewport: { width: 390, height: 844 } });
 
 test("no console page scrolls sideways on a phone", async ({ page }) => {
   await signInAsAdmin(page);
-  for (const path of ["/", "/chat", "/compare", "/transcribe", "/speech", "/embeddings", "/models", "/models/fake-chat"]) {
+  for (const path of ["/", "/chat", "/compare", "/transcribe", "/speech", "/embeddings", "/models", "/models/fake-chat", "/models/add", "/no-such-page"]) {
     await page.goto(path);
     await page.waitForLoadState("networkidle");
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -13,4 +13,19 @@ test("no console page scrolls sideways on a phone", async ({ page }) => {
   }
   await page.goto("/models");
   await screenshotBothSchemes(page, "models-phone");
+  for (const [path, name] of [["/", "overview-phone"], ["/models/add", "models-add-phone"], ["/no-such-page", "not-found-phone"]] as const) {
+    await page.goto(path);
+    await screenshotBothSchemes(page, name);
+  }
+});
+
+test("a code block wider than a phone shows that it scrolls, and scrolls", async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.goto("/");
+  const block = page.getByTestId("curl-chat").locator("xpath=..");
+  const { scrollWidth, clientWidth } = await block.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+  expect(scrollWidth).toBeGreaterThan(clientWidth);
+  await expect(block).toHaveClass(/scroll-cue/);
+  await block.evaluate((el) => el.scrollBy({ left: 100 }));
+  await expect.poll(() => block.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
 });

@@ -62,6 +62,8 @@ test("view code shows the current request as curl, Python and JavaScript with th
   await page.getByTestId("code-tab-python").click();
   await expect(code).toContainText(`client = OpenAI(base_url="${BASE_URL}/v1"`);
   await expect(code).toContainText("temperature=0.2,");
+  await expect(code).not.toContainText("stream=True,");
+  await page.getByTestId("view-code-stream").check();
   await expect(code).toContainText("stream=True,");
   await page.getByTestId("code-tab-javascript").click();
   await expect(code).toContainText("await client.chat.completions.create({");

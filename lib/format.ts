@@ -3,16 +3,34 @@ import { formatEuros } from "@/lib/billing/money";
 const grouped = (whole: string) => whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
 /**
- * Nano-euros for people: "1,234.56 €"; amounts under a cent keep enough
- * decimals to be told apart ("0.000412 €"), zero is "0.00 €".
+ * THE way to show an amount of money to a person: console pages, charts,
+ * e-mails, the CLI's sentences and error messages. "1,234.56 €", "0.50 €",
+ * "0.0072 €". Takes nano-euros as a bigint or its decimal string (JSON).
+ *
+ * - 1 € and more: cents (two decimals), thousands separated.
+ * - Below 1 €: at least two decimals, and as many more as it takes to show two
+ *   significant digits, so small request costs stay readable and comparable
+ *   (0.007197 € → "0.0072 €", 0.0123 € → "0.012 €", 0.01 € → "0.01 €"),
+ *   down to the nano-euro.
+ * - `exact: true` (prices, budgets a person typed): every non-zero decimal,
+ *   never rounded ("0.0000018 €"), at least two.
+ *
+ * Rounds half up on the exact integer amount; never goes through a float.
  */
-export function formatMoney(nanos: bigint | string | number): string {
+export function formatMoney(nanos: bigint | string | number, { exact = false }: { exact?: boolean } = {}): string {
   const n = typeof nanos === "bigint" ? nanos : BigInt(nanos);
   const abs = n < 0n ? -n : n;
-  const digits = abs === 0n || abs >= 10_000_000n ? 2 : abs >= 10_000n ? 6 : 9;
-  const [whole, frac] = formatEuros(n, digits).split(".");
-  const trimmed = digits > 2 ? frac!.replace(/0+$/, "").padEnd(2, "0") : frac;
-  return `${grouped(whole!)}.${trimmed} €`;
+  let digits = 2;
+  if (exact) {
+    while (digits < 9 && abs % 10n ** BigInt(9 - digits) !== 0n) digits++;
+  } else if (abs > 0n && abs < 1_000_000_000n) {
+    // The first significant digit's place, plus one more.
+    digits = Math.min(9, Math.max(2, 9 - abs.toString().length + 2));
+  }
+  const [whole, frac] = formatEuros(n, digits).replace("-", "").split(".");
+  // Zeros past the cents say nothing: 0.010 € reads as 0.01 €.
+  const shown = frac!.slice(0, 2) + frac!.slice(2).replace(/0+$/, "");
+  return `${n < 0n ? "-" : ""}${grouped(whole!)}.${shown} €`;
 }
 
 /** 1234567 → "1,234,567"; with compact, "1.2M". */

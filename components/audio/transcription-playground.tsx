@@ -11,6 +11,7 @@ import { type TimedSegment, parseSubtitles } from "./subtitles";
 import { type Transcript, TranscriptView } from "./transcript-view";
 import { useRecorder } from "./use-recorder";
 import { ApiErrorAlert } from "@/components/playground/api-error-alert";
+import { useFileDrop } from "@/components/ui/use-file-drop";
 
 const FORMATS = ["verbose_json", "json", "text", "srt", "vtt"] as const;
 type Format = (typeof FORMATS)[number];
@@ -32,7 +33,7 @@ export function TranscriptionPlayground({ models, baseUrl, initialModel }: { mod
   const [result, setResult] = useState<Result | null>(null);
   const { busy, error, billed, billing, run, reset } = useBilledCall();
   const [playing, setPlaying] = useState<number | null>(null);
-  const [dragging, setDragging] = useState(false);
+  const { dragging, dropProps } = useFileDrop((files) => choose(files[0]!));
   const audio = useRef<HTMLAudioElement>(null);
   const stopAt = useRef<number | null>(null);
   const recorder = useRecorder(choose);
@@ -101,17 +102,7 @@ export function TranscriptionPlayground({ models, baseUrl, initialModel }: { mod
         <ModelPicker models={models} value={modelId} onChange={setModelId} testId="transcribe-model" disabled={busy} />
         <div
           className={`rounded-md border border-dashed p-4 text-center text-sm ${dragging ? "border-ring bg-accent" : ""}`}
-          onDragOver={(e) => {
-            e.preventDefault();
-            setDragging(true);
-          }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={(e) => {
-            e.preventDefault();
-            setDragging(false);
-            const f = e.dataTransfer.files[0];
-            if (f) choose(f);
-          }}
+          {...dropProps}
           data-testid="audio-drop"
         >
           <label htmlFor="audio-file" className="cursor-pointer font-medium underline underline-offset-2">

@@ -6,10 +6,16 @@ import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
 
-export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
+/** The sign-in form; a notice from the page before (signed out, account ready) gives way to the first error. */
+export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
   const [state, action] = useActionState<LoginState, FormData>(login, {});
   return (
     <form action={action} className="space-y-4" data-testid="login-form">
+      {notice && !state.error && (
+        <Alert tone="notice" testId="login-notice">
+          {notice}
+        </Alert>
+      )}
       {state.error && (
         <Alert tone="error" testId="login-error">
           {state.error}

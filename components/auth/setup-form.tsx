@@ -44,6 +44,11 @@ export function SetupForm({ minPasswordLength }: { minPasswordLength: number }) 
         error={errors.email}
         testId="setup-email"
       />
+      {state.values && (
+        <p className="text-xs text-muted" data-testid="setup-passwords-cleared">
+          Passwords are never sent back to the browser, so they were cleared: type them again.
+        </p>
+      )}
       <TextField
         label="Password"
         name="password"

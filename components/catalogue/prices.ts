@@ -1,6 +1,6 @@
 import type { Capability } from "@/lib/backends/registry";
 import type { PriceUnit } from "@/lib/billing/prices";
-import { formatEuros } from "@/lib/billing/money";
+import { formatMoney } from "@/lib/format";
 
 export interface PriceLine {
   unit: PriceUnit;
@@ -34,14 +34,6 @@ const SUFFIX: Partial<Record<PriceUnit, string>> = {
   image: "/ image",
 };
 
-function euros(nanos: bigint): string {
-  for (const digits of [2, 4, 6, 9]) {
-    const shown = formatEuros(nanos, digits);
-    if (digits === 9 || BigInt(shown.replace(".", "")) * 10n ** BigInt(9 - digits) === nanos) return `${shown} €`;
-  }
-  return `${formatEuros(nanos, 9)} €`;
-}
-
 /** The prices a model is billed at, for the units its capabilities use, each once. */
 export function priceLines(capabilities: Capability[], prices: Record<PriceUnit, string>): PriceLine[] {
   const lines: PriceLine[] = [];
@@ -50,7 +42,7 @@ export function priceLines(capabilities: Capability[], prices: Record<PriceUnit,
       if (lines.some((l) => l.unit === u.unit)) continue;
       const nanos = BigInt(prices[u.unit]);
       if (u.unit === "reasoning_token" && nanos === BigInt(prices.output_token)) continue;
-      lines.push({ unit: u.unit, label: u.label, value: `${euros(u.per === "million" ? nanos * 1_000_000n : nanos)} ${SUFFIX[u.unit]}` });
+      lines.push({ unit: u.unit, label: u.label, value: `${formatMoney(u.per === "million" ? nanos * 1_000_000n : nanos, { exact: true })} ${SUFFIX[u.unit]}` });
     }
   }
   return lines;

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Card, CardTitle } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 
@@ -18,14 +19,34 @@ function Step({ n, title, children }: { n: number; title: string; children: Reac
   );
 }
 
-export function GettingStarted({ email, baseUrl }: { email: string; baseUrl: string }) {
+/**
+ * From nothing to a first completion: a key, the base URL, a request to a
+ * model that exists. Administrators also get the server-side command; others
+ * learn whom to ask when they cannot make a key themselves.
+ */
+export function GettingStarted({
+  email,
+  baseUrl,
+  modelId,
+  isAdmin,
+  admins,
+}: {
+  email: string;
+  baseUrl: string;
+  /** A chat model the viewer may use, for the snippet; null when there is none yet. */
+  modelId: string | null;
+  isAdmin: boolean;
+  /** Who administers the viewer's account: whom to ask. */
+  admins: string[];
+}) {
   const keyCommand = `npx llmaas key create --email ${shellWord(email)} --name my-first-key`;
   const listModels = `curl ${baseUrl}/models \\\n  -H "Authorization: Bearer $LLMAAS_API_KEY"`;
+  const body = `{"model": ${JSON.stringify(modelId ?? "MODEL_ID")}, "messages": [{"role": "user", "content": "Hello!"}]}`.replaceAll("'", `'\\''`);
   const chat = [
     `curl ${baseUrl}/chat/completions \\`,
     `  -H "Authorization: Bearer $LLMAAS_API_KEY" \\`,
     `  -H "Content-Type: application/json" \\`,
-    `  -d '{"model": "MODEL_ID", "messages": [{"role": "user", "content": "Hello!"}]}'`,
+    `  -d '${body}'`,
   ].join("\n");
   return (
     <Card>
@@ -33,9 +54,28 @@ export function GettingStarted({ email, baseUrl }: { email: string; baseUrl: str
       <ol className="space-y-6">
         <Step n={1} title="Create an API key">
           <p className="text-sm text-muted">
-            On the server, in the llmaas folder, run the command below. The secret is printed once: keep it somewhere safe.
+            On the{" "}
+            <Link href="/keys" className="font-medium text-foreground underline underline-offset-2" data-testid="keys-link">
+              API keys
+            </Link>{" "}
+            page, create a key for yourself. Its secret is shown once: keep it somewhere safe.
           </p>
-          <CodeBlock label="Terminal" code={keyCommand} testId="key-create-command" />
+          {isAdmin ? (
+            <>
+              <p className="text-sm text-muted">Or on the server, in the llmaas folder:</p>
+              <CodeBlock label="Terminal" code={keyCommand} testId="key-create-command" />
+            </>
+          ) : (
+            <p className="text-sm text-muted" data-testid="ask-for-key">
+              If you are not allowed to create keys, ask an administrator of your account
+              {admins.length ? (
+                <>
+                  : <span className="font-medium text-foreground">{admins.join(", ")}</span>
+                </>
+              ) : null}
+              .
+            </p>
+          )}
         </Step>
         <Step n={2} title="Point your client at the API">
           <p className="text-sm text-muted">
@@ -45,8 +85,15 @@ export function GettingStarted({ email, baseUrl }: { email: string; baseUrl: str
         </Step>
         <Step n={3} title="Send a request">
           <p className="text-sm text-muted">
-            With the secret in <code className="text-foreground">LLMAAS_API_KEY</code>, list the models you may use, then
-            ask one of them something, replacing <code className="text-foreground">MODEL_ID</code> by its id.
+            With the secret in <code className="text-foreground">LLMAAS_API_KEY</code>, list the models you may use, then ask{" "}
+            {modelId ? (
+              <code className="text-foreground">{modelId}</code>
+            ) : (
+              <>
+                a chat model something, replacing <code className="text-foreground">MODEL_ID</code> by its id once one is added
+              </>
+            )}
+            {modelId ? " something." : "."}
           </p>
           <CodeBlock label="List models" code={listModels} testId="curl-models" />
           <CodeBlock label="Chat completion" code={chat} testId="curl-chat" />

@@ -1,5 +1,6 @@
 import type { BilledUsage } from "./billed";
-import { formatCost, formatInt } from "./cost";
+import { formatMoney } from "@/lib/format";
+import { formatInt } from "./cost";
 import { Stat, formatDuration } from "./stat";
 
 /** What a finished request used and cost, as recorded; a placeholder of the same height while it is being read. */
@@ -17,7 +18,7 @@ export function BilledFigures({ usage, pending, latencyMs, extra }: { usage: Bil
       {items.map((i) => (
         <Stat key={i.id} {...i} />
       ))}
-      <Stat label="cost" id="cost" value={usage ? formatCost(BigInt(usage.cost_nanos)) : pending ? "…" : "—"} />
+      <Stat label="cost" id="cost" value={usage ? formatMoney(BigInt(usage.cost_nanos)) : pending ? "…" : "—"} />
     </dl>
   );
 }

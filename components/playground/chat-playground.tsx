@@ -12,6 +12,7 @@ import { LimitsPanel } from "./limits-panel";
 import { MessageItem } from "./message-item";
 import { SettingsPanel } from "./settings-panel";
 import { useAttachments } from "./use-attachments";
+import { useFileDrop } from "@/components/ui/use-file-drop";
 import { ViewCode } from "./view-code";
 
 export interface SavedConversation {
@@ -51,8 +52,9 @@ export function ChatPlayground({
   const [limitsVersion, setLimitsVersion] = useState(0);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [panel, setPanel] = useState<"none" | "history" | "settings">("none");
-  const [dragging, setDragging] = useState(false);
   const controller = useRef<AbortController | null>(null);
+  /** The request each answer of this visit came from, by the answer's id, so View code shows exactly that. */
+  const sent = useRef(new Map<string, Record<string, unknown>>());
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
   /** Bumped when the shown conversation changes, so an answer still finishing cannot write into another one. */
@@ -61,6 +63,7 @@ export function ChatPlayground({
   const model = models.find((m) => m.id === modelId);
   const vision = Boolean(model?.capabilities.includes("vision"));
   const attachments = useAttachments(vision, modelId);
+  const { dragging, dropProps } = useFileDrop((files) => void attachments.add(files));
   const streaming = streamingId !== null;
   const toolsError = parseTools(settings.tools).error;
 
@@ -114,6 +117,7 @@ export function ChatPlayground({
     const gen = ++generation.current;
     const id = newId();
     const request = chatRequest(modelId, settings, history, { tools: Boolean(model?.capabilities.includes("tools")) });
+    sent.current.set(id, request);
     const requestChars = JSON.stringify(request.messages).length;
     stickToBottom.current = true;
     setMessages([...history, { id, role: "assistant", content: "", model: modelId }]);
@@ -193,6 +197,18 @@ export function ChatPlayground({
   }
 
   const lastAssistant = messages.findLastIndex((m) => m.role === "assistant");
+
+  /**
+   * The request behind the answer on screen: as it was sent during this visit,
+   * or, for a conversation opened from the history, rebuilt from the messages
+   * before that answer. With no answer yet, what sending a first message does.
+   */
+  function shownRequest() {
+    const tools = { tools: Boolean(model?.capabilities.includes("tools")) };
+    const answer = messages[lastAssistant];
+    if (!answer) return chatRequest(modelId, settings, messages.length ? messages : [{ id: "example", role: "user", content: "Hello!" }], tools);
+    return sent.current.get(answer.id) ?? chatRequest(answer.model ?? modelId, settings, messages.slice(0, lastAssistant), tools);
+  }
   const disabledReason = toolsError ? "Fix the tool definitions first (see Tools)" : null;
 
   const side = (which: "history" | "settings") =>
@@ -208,17 +224,7 @@ export function ChatPlayground({
       <section
         className={`relative flex min-h-0 flex-col ${dragging ? "outline-2 -outline-offset-4 outline-ring outline-dashed" : ""}`}
         aria-label="Chat"
-        onDragOver={(e) => {
-          if (!e.dataTransfer.types.includes("Files")) return;
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          void attachments.add(e.dataTransfer.files);
-        }}
+        {...dropProps}
         data-testid="chat-area"
         data-conversation-id={conversationId ?? ""}
       >
@@ -243,7 +249,7 @@ export function ChatPlayground({
                 Clear
               </button>
             )}
-            <ViewCode baseUrl={baseUrl} path="/chat/completions" request={() => ({ ...chatRequest(modelId, settings, messages.filter((m) => m.id !== streamingId), { tools: Boolean(model?.capabilities.includes("tools")) }), stream: true })} />
+            <ViewCode baseUrl={baseUrl} path="/chat/completions" request={shownRequest} streamable />
             <button type="button" className="rounded-md border px-2 py-1 text-xs lg:hidden" onClick={() => setPanel("settings")} data-testid="open-settings">
               Settings
             </button>

@@ -35,9 +35,13 @@ export interface Params {
   seed: number | null;
 }
 
-/** The reference's defaults: what a request means when it leaves a parameter out. */
+/**
+ * The reference's defaults: what a request means when it leaves a parameter
+ * out (the gateway applies the same). `max_tokens: null` is the reference's
+ * 1024, or less for a model with a shorter context.
+ */
 export const DEFAULT_PARAMS: Params = {
-  temperature: 1,
+  temperature: 0.7,
   top_p: 1,
   max_tokens: null,
   presence_penalty: 0,
@@ -45,6 +49,10 @@ export const DEFAULT_PARAMS: Params = {
   stop: [],
   seed: null,
 };
+
+/** The reference's max_tokens when a request sets none. */
+export const DEFAULT_MAX_TOKENS = 1024;
+export const defaultMaxTokens = (maxModelLen: number | undefined) => Math.min(DEFAULT_MAX_TOKENS, maxModelLen ?? DEFAULT_MAX_TOKENS);
 
 export interface ChatSettings {
   system: string;

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "react";
 import type { ConsoleModel } from "@/lib/console/catalogue";
 import type { ChatMessage } from "./chat-types";
-import { formatCost } from "./cost";
+import { formatMoney } from "@/lib/format";
 import { Markdown } from "./markdown";
 import { MessageStatsRow } from "./message-stats";
 import { ModelPicker } from "./model-picker";
@@ -72,7 +72,7 @@ export function CompareColumn({
       <footer className="flex justify-between border-t px-3 py-2 text-xs text-muted">
         <span>Total for this model</span>
         <span className="font-medium text-foreground tabular-nums" data-testid="compare-total">
-          {answered ? formatCost(total) : "—"}
+          {answered ? formatMoney(total) : "—"}
         </span>
       </footer>
     </section>

@@ -74,7 +74,16 @@ export function ComparePlayground({ models, baseUrl }: { models: ConsoleModel[];
     setLimitsVersion((v) => v + 1);
   }
 
-  const lastPrompt = columns[0]?.messages.findLast((m) => m.role === "user")?.content ?? "Hello!";
+  const contexts = columns.map((c) => models.find((m) => m.id === c.modelId)?.maxModelLen).filter((n): n is number => n !== undefined);
+  const shortestContext = contexts.length ? Math.min(...contexts) : undefined;
+
+  /** The first column's last request: its conversation up to its last answer (or a first message, before any). */
+  function firstColumnRequest() {
+    const column = columns[0]!;
+    const last = column.messages.findLastIndex((m) => m.role === "assistant");
+    const history = last >= 0 ? column.messages.slice(0, last) : [{ id: "example", role: "user" as const, content: "Hello!" }];
+    return chatRequest(column.modelId, settings, history, { tools: false });
+  }
 
   return (
     <div className="flex h-[calc(100dvh-3.5rem-1px)] flex-col gap-3 overflow-hidden p-4">
@@ -115,7 +124,8 @@ export function ComparePlayground({ models, baseUrl }: { models: ConsoleModel[];
           <ViewCode
             baseUrl={baseUrl}
             path="/chat/completions"
-            request={() => ({ ...chatRequest(columns[0]!.modelId, settings, [{ id: "x", role: "user", content: lastPrompt }], { tools: false }), stream: true })}
+            request={firstColumnRequest}
+            streamable
           />
         </div>
       </header>
@@ -135,7 +145,7 @@ export function ComparePlayground({ models, baseUrl }: { models: ConsoleModel[];
               className="block w-full rounded-md border border-field-border bg-field p-2 text-sm placeholder:text-muted"
             />
           </div>
-          <ParametersPanel params={params} onChange={setParams} />
+          <ParametersPanel params={params} onChange={setParams} maxModelLen={shortestContext} />
         </div>
       )}
       <LimitsPanel version={limitsVersion} />

@@ -2,13 +2,14 @@
 
 import { useEffect, useState } from "react";
 import type { LimitState, LimitsSummary } from "@/lib/console/limits";
-import { formatCost, formatInt } from "./cost";
+import { formatMoney } from "@/lib/format";
+import { formatInt } from "./cost";
 
 function Meter({ label, state, money, testId, resetWord = "Resets" }: { label: string; state: LimitState; money?: boolean; testId: string; resetWord?: string }) {
   const used = BigInt(state.used);
   const limit = state.limit === null ? null : BigInt(state.limit);
   const share = limit && limit > 0n ? Math.min(100, Number((used * 1000n) / limit) / 10) : 0;
-  const show = (n: bigint) => (money ? formatCost(n) : formatInt(n));
+  const show = (n: bigint) => (money ? formatMoney(n) : formatInt(n));
   const resets = new Date(state.resetsAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   return (
     <div className="min-w-0 space-y-1" data-testid={testId} title={`${resetWord} ${resets}`}>
@@ -59,7 +60,7 @@ export function LimitsPanel({ version }: { version: number }) {
           <div className="min-w-0 space-y-1">
             <p className="truncate text-[11px] text-muted">{summary.balance !== null ? `Prepaid credit · ${summary.tier}` : "Tier"}</p>
             <p className="truncate text-sm font-semibold tabular-nums" data-testid="limit-balance">
-              {summary.balance !== null ? formatCost(BigInt(summary.balance)) : summary.tier}
+              {summary.balance !== null ? formatMoney(BigInt(summary.balance)) : summary.tier}
             </p>
           </div>
         </div>

@@ -26,7 +26,7 @@ const components: Components = {
           <span>{lang ?? "code"}</span>
           <CopyButton text={code} what="code" testId="code-copy" />
         </figcaption>
-        <pre className="overflow-x-auto p-3 text-[13px] leading-relaxed">{children}</pre>
+        <pre className="scroll-cue overflow-x-auto p-3 text-[13px] leading-relaxed" tabIndex={0}>{children}</pre>
       </figure>
     );
   },

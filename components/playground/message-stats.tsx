@@ -1,5 +1,6 @@
 import type { MessageStats } from "./chat-stream";
-import { formatCost, formatInt } from "./cost";
+import { formatMoney } from "@/lib/format";
+import { formatInt } from "./cost";
 import { Stat, formatDuration } from "./stat";
 
 const ms = formatDuration;
@@ -14,7 +15,7 @@ export function MessageStatsRow({ stats, streaming, testId = "message-stats" }: 
     if (stats.reasoningTokens) items.push({ label: "reasoning", value: formatInt(stats.reasoningTokens), id: "tokens-reasoning" });
     if (stats.ttftMs !== null) items.push({ label: "first token", value: ms(stats.ttftMs), id: "ttft" });
     items.push({ label: streaming ? "elapsed" : "latency", value: ms(stats.latencyMs), id: "latency" });
-    if (stats.costNanos !== null) items.push({ label: "cost", value: `${approx}${formatCost(BigInt(stats.costNanos))}`, id: "cost" });
+    if (stats.costNanos !== null) items.push({ label: "cost", value: `${approx}${formatMoney(BigInt(stats.costNanos))}`, id: "cost" });
   }
   return (
     <dl className="flex min-h-5 flex-wrap items-center gap-x-3 gap-y-1 text-[11px] text-muted tabular-nums" data-testid={testId}>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId } from "react";
-import { DEFAULT_PARAMS, type Params } from "./chat-types";
+import { DEFAULT_PARAMS, type Params, defaultMaxTokens } from "./chat-types";
 
 function Slider({
   label,
@@ -12,6 +12,7 @@ function Slider({
   onChange,
   testId,
   hint,
+  defaultValue,
 }: {
   label: string;
   value: number;
@@ -21,6 +22,8 @@ function Slider({
   onChange: (v: number) => void;
   testId: string;
   hint: string;
+  /** The reference's value, shown beside the label while the value is it. */
+  defaultValue: number;
 }) {
   const id = useId();
   return (
@@ -28,6 +31,7 @@ function Slider({
       <div className="flex items-center justify-between gap-2">
         <label htmlFor={id} className="text-xs font-medium" title={hint}>
           {label}
+          {value === defaultValue && <span className="ml-1.5 font-normal text-muted" data-testid={`${testId}-default`}>default</span>}
         </label>
         <input
           type="number"
@@ -70,6 +74,7 @@ function OptionalNumber({
   testId,
   placeholder,
   min,
+  max,
 }: {
   label: string;
   value: number | null;
@@ -77,6 +82,7 @@ function OptionalNumber({
   testId: string;
   placeholder: string;
   min?: number;
+  max?: number;
 }) {
   const id = useId();
   return (
@@ -91,6 +97,7 @@ function OptionalNumber({
         data-testid={testId}
         value={value ?? ""}
         min={min}
+        max={max}
         step={1}
         placeholder={placeholder}
         onChange={(e) => {
@@ -104,18 +111,26 @@ function OptionalNumber({
   );
 }
 
-/** Sampling parameters with the reference's ranges and defaults. */
-export function ParametersPanel({ params, onChange }: { params: Params; onChange: (p: Params) => void }) {
+/** Sampling parameters with the reference's ranges and defaults; the output cap stops at the model's context. */
+export function ParametersPanel({ params, onChange, maxModelLen }: { params: Params; onChange: (p: Params) => void; maxModelLen?: number }) {
   const set = <K extends keyof Params>(k: K, v: Params[K]) => onChange({ ...params, [k]: v });
   const stopId = useId();
   const changed = JSON.stringify(params) !== JSON.stringify(DEFAULT_PARAMS);
   return (
     <div className="space-y-3" data-testid="parameters-panel">
-      <Slider label="Temperature" value={params.temperature} min={0} max={2} step={0.05} onChange={(v) => set("temperature", v)} testId="param-temperature" hint="Higher is more random; 0 is nearly deterministic. Default 1." />
-      <Slider label="Top P" value={params.top_p} min={0} max={1} step={0.01} onChange={(v) => set("top_p", v)} testId="param-top-p" hint="Sample only from the most likely tokens whose probabilities add up to this. Default 1." />
-      <OptionalNumber label="Maximum tokens" value={params.max_tokens} min={1} onChange={(v) => set("max_tokens", v === null || v < 1 ? null : v)} testId="param-max-tokens" placeholder="Model's limit" />
-      <Slider label="Presence penalty" value={params.presence_penalty} min={-2} max={2} step={0.1} onChange={(v) => set("presence_penalty", v)} testId="param-presence-penalty" hint="Positive values favour new topics. Default 0." />
-      <Slider label="Frequency penalty" value={params.frequency_penalty} min={-2} max={2} step={0.1} onChange={(v) => set("frequency_penalty", v)} testId="param-frequency-penalty" hint="Positive values discourage repeating the same words. Default 0." />
+      <Slider label="Temperature" value={params.temperature} min={0} max={2} step={0.05} onChange={(v) => set("temperature", v)} testId="param-temperature" hint="Higher is more random; 0 is nearly deterministic. Default 0.7." defaultValue={DEFAULT_PARAMS.temperature} />
+      <Slider label="Top P" value={params.top_p} min={0} max={1} step={0.01} onChange={(v) => set("top_p", v)} testId="param-top-p" hint="Sample only from the most likely tokens whose probabilities add up to this. Default 1." defaultValue={DEFAULT_PARAMS.top_p} />
+      <OptionalNumber
+        label="Maximum tokens"
+        value={params.max_tokens}
+        min={1}
+        max={maxModelLen}
+        onChange={(v) => set("max_tokens", v === null || v < 1 ? null : v)}
+        testId="param-max-tokens"
+        placeholder={`${defaultMaxTokens(maxModelLen)} (default)`}
+      />
+      <Slider label="Presence penalty" value={params.presence_penalty} min={-2} max={2} step={0.1} onChange={(v) => set("presence_penalty", v)} testId="param-presence-penalty" hint="Positive values favour new topics. Default 0." defaultValue={DEFAULT_PARAMS.presence_penalty} />
+      <Slider label="Frequency penalty" value={params.frequency_penalty} min={-2} max={2} step={0.1} onChange={(v) => set("frequency_penalty", v)} testId="param-frequency-penalty" hint="Positive values discourage repeating the same words. Default 0." defaultValue={DEFAULT_PARAMS.frequency_penalty} />
       <div className="space-y-1">
         <label htmlFor={stopId} className="block text-xs font-medium">
           Stop sequences

@@ -56,7 +56,7 @@ export function SettingsPanel({
         />
       </div>
       <Section title="Parameters" open testId="section-parameters">
-        <ParametersPanel params={settings.params} onChange={(params) => onSettings({ ...settings, params })} />
+        <ParametersPanel params={settings.params} onChange={(params) => onSettings({ ...settings, params })} maxModelLen={model?.maxModelLen} />
       </Section>
       <Section title="Tools" open={Boolean(settings.tools)} testId="section-tools">
         <ToolsPanel settings={settings} supported={Boolean(model?.capabilities.includes("tools"))} onChange={(t) => onSettings({ ...settings, ...t })} />

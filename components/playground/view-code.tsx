@@ -5,11 +5,32 @@ import { CodeBlock } from "@/components/ui/code-block";
 import { LanguageTabs, SNIPPET_LANGUAGES } from "./language-tabs";
 import { type SnippetLanguage, snippet } from "./snippets";
 
-/** A button that opens the current request as code to run with one's own API key. */
-export function ViewCode({ baseUrl, path, request, disabled }: { baseUrl: string; path: string; request: () => Record<string, unknown>; disabled?: boolean }) {
+/** What the playground adds to a request it streams; the code shows the same when asked to stream. */
+const STREAMING = { stream: true, stream_options: { include_usage: true } };
+
+/**
+ * A button that opens a request as code to run with one's own API key. With
+ * `streamable`, the code asks for the whole answer at once by default (the
+ * simplest to read and run) and offers the streamed form the console uses.
+ */
+export function ViewCode({
+  baseUrl,
+  path,
+  request,
+  disabled,
+  streamable = false,
+}: {
+  baseUrl: string;
+  path: string;
+  request: () => Record<string, unknown>;
+  disabled?: boolean;
+  streamable?: boolean;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [language, setLanguage] = useState<SnippetLanguage>("curl");
   const [body, setBody] = useState<Record<string, unknown> | null>(null);
+  const [stream, setStream] = useState(false);
+  const shown = body && (streamable && stream ? { ...body, ...STREAMING } : body);
   return (
     <>
       <button
@@ -47,10 +68,18 @@ export function ViewCode({ baseUrl, path, request, disabled }: { baseUrl: string
               ✕
             </button>
           </header>
-          <LanguageTabs value={language} onChange={setLanguage} testIdPrefix="code-tab" />
-          {body && (
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <LanguageTabs value={language} onChange={setLanguage} testIdPrefix="code-tab" />
+            {streamable && (
+              <label className="flex items-center gap-2 text-sm">
+                <input type="checkbox" checked={stream} onChange={(e) => setStream(e.target.checked)} data-testid="view-code-stream" className="size-4 accent-current" />
+                Stream the answer
+              </label>
+            )}
+          </div>
+          {shown && (
             <div className="max-h-[60vh] overflow-y-auto">
-              <CodeBlock label={SNIPPET_LANGUAGES.find((l) => l.id === language)!.label} code={snippet(language, baseUrl, path, body)} testId="code-snippet" />
+              <CodeBlock label={SNIPPET_LANGUAGES.find((l) => l.id === language)!.label} code={snippet(language, baseUrl, path, shown)} testId="code-snippet" />
             </div>
           )}
         </div>

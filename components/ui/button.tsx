@@ -8,7 +8,8 @@ const variants = {
 
 type ButtonVariant = keyof typeof variants;
 
-function buttonClasses(variant: ButtonVariant = "primary", className = "") {
+/** A button's look, for links that act as buttons. */
+export function buttonClasses(variant: ButtonVariant = "primary", className = "") {
   return `inline-flex h-9 items-center justify-center gap-2 rounded-md px-4 text-sm font-medium transition-colors disabled:cursor-not-allowed disabled:opacity-60 ${variants[variant]} ${className}`;
 }
 

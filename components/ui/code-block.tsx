@@ -8,7 +8,7 @@ export function CodeBlock({ label, code, testId }: { label: string; code: string
         <span>{label}</span>
         <CopyButton text={code} what={label.toLowerCase()} testId={`${testId}-copy`} />
       </figcaption>
-      <pre className="overflow-x-auto p-3 text-[13px] leading-relaxed">
+      <pre className="scroll-cue overflow-x-auto p-3 text-[13px] leading-relaxed" tabIndex={0}>
         <code data-testid={testId}>{code}</code>
       </pre>
     </figure>

@@ -79,3 +79,8 @@ export async function listModelsWithBackends() {
   }
   return [...byId.values()];
 }
+
+export async function unlinkModelFromBackend({ modelId, backendId }: { modelId: string; backendId: string }) {
+  const db = await getDb();
+  await db.delete(modelBackends).where(and(eq(modelBackends.modelId, modelId), eq(modelBackends.backendId, backendId)));
+}

@@ -23,6 +23,8 @@ export interface Seen {
   finished: boolean;
   images: number;
   tools: number;
+  /** The JSON body as it arrived, for tests that compare it with what the console shows. */
+  body: Json;
 }
 
 const PORT = Number(process.env.FAKE_BACKEND_PORT ?? 3199);
@@ -181,7 +183,7 @@ const server = http.createServer(async (req, res) => {
       body = {};
     }
   }
-  const record: Seen = { path, model: String(body.model ?? ""), stream: Boolean(body.stream), aborted: false, finished: false, images: imagesIn(body), tools: ((body.tools ?? []) as unknown[]).length };
+  const record: Seen = { path, model: String(body.model ?? ""), stream: Boolean(body.stream), aborted: false, finished: false, images: imagesIn(body), tools: ((body.tools ?? []) as unknown[]).length, body };
   seen.push(record);
   res.on("close", () => {
     if (!res.writableFinished) record.aborted = true;

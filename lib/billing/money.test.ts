@@ -23,3 +23,4 @@ describe("money", () => {
     expect(formatEuros(4_995_000_000n, 2)).toBe("5.00");
   });
 });
+

@@ -24,3 +24,4 @@ export function formatEuros(nanos: bigint, digits = 2): string {
 
 /** Nano-euros as a number of euros, for charts only (never for arithmetic). */
 export const nanosToEuroNumber = (nanos: bigint) => Number(nanos) / 1e9;
+

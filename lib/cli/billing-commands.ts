@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { setMonthlyBudget, requireAccount } from "../accounts";
 import { formatEuros } from "../billing/money";
+import { formatMoney } from "../format";
 import { monthStatement } from "../billing/statement";
 import { env } from "../env";
 import { setKeyLimits } from "../keys/manage";
@@ -89,7 +90,7 @@ export function addBillingCommands(program: Command, io: Out) {
     .requiredOption("--reason <text>", "why: shown on the statement")
     .action(async (o) => {
       const { balanceNanos } = await adjustCredit({ account: o.account, amount: o.amount, reason: o.reason });
-      io.out(`adjusted '${o.account}' by ${o.amount} €; balance ${formatEuros(balanceNanos)} €\n`);
+      io.out(`adjusted '${o.account}' by ${o.amount} €; balance ${formatMoney(balanceNanos)}\n`);
     });
 
   const account = program.commands.find((c) => c.name() === "account")!;
@@ -122,7 +123,7 @@ export function addBillingCommands(program: Command, io: Out) {
       }));
       io.out(table(rows, ["time", "kind", "amount", "model", "detail"]) + "\n");
       io.out(
-        `credits ${formatEuros(s.totals.creditsNanos)} €, usage ${formatEuros(s.totals.usageNanos, 6)} €, adjustments ${formatEuros(s.totals.adjustmentsNanos)} €\n`,
+        `credits ${formatMoney(s.totals.creditsNanos)}, usage ${formatMoney(s.totals.usageNanos)}, adjustments ${formatMoney(s.totals.adjustmentsNanos)}\n`,
       );
     });
 }

@@ -1,5 +1,12 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { listModels } from "@/lib/backends/registry";
+import { resetEnv } from "@/lib/env";
 import { authenticateSecret } from "@/lib/keys/cache";
+import { TINY_GGUF } from "@/tests/support/models";
+import { startSlowFileServer } from "@/tests/support/slow-file-server";
 import { describeEachDriver } from "@/tests/support/databases";
 import { main } from "./main";
 
@@ -11,6 +18,34 @@ async function run(...args: string[]) {
 }
 
 describeEachDriver("llmaas CLI", () => {
+  it("pulls a model over a dropped connection into the models folder and registers it", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "llmaas-cli-pull-"));
+    const saved = process.env.LLMAAS_MODELS_DIR;
+    process.env.LLMAAS_MODELS_DIR = dir;
+    resetEnv();
+    const server = await startSlowFileServer({ file: TINY_GGUF, name: "story.gguf", delayMs: 1 });
+    try {
+      const bad = await run("model", "pull", `${server.url}/story.gguf`, "--sha256", "f".repeat(64));
+      expect(bad.code).toBe(1);
+      expect(bad.err).toMatch(/\nerror: The file's SHA-256 is [0-9a-f]{64}, not the expected f{64}: it was discarded\n$/);
+      const good = await run("model", "pull", `${server.url}/story.gguf`, "--sha256", "476a2cb7ee1dad1b15807f6024164684b88a761ccfd0c2cfffb187898bbca5fe");
+      expect(good.code, good.err).toBe(0);
+      expect(good.out).toContain("saved story.gguf (1054272 bytes, sha256 476a2cb7");
+      expect(good.err).toMatch(/100% 1\.1 MB of 1\.1 MB/);
+      expect(await fs.readdir(dir)).toEqual(["story.gguf"]);
+      expect((await listModels()).find((m) => m.id === "story")?.backends.map((b) => b.name)).toEqual(["embedded"]);
+    } finally {
+      // The other tests of this database count models and backends.
+      for (const id of ["story", "espeak-ng"]) await run("model", "remove", "--id", id);
+      await run("backend", "remove", "--name", "embedded");
+      await server.close();
+      await fs.rm(dir, { recursive: true, force: true });
+      if (saved === undefined) delete process.env.LLMAAS_MODELS_DIR;
+      else process.env.LLMAAS_MODELS_DIR = saved;
+      resetEnv();
+    }
+  });
+
   it("creates an account, a user and a key that authenticates", async () => {
     expect((await run("account", "create", "--name", "Acme", "--tier", "Tier 2")).code).toBe(0);
     const u = await run("user", "create", "--email", "Ana@Acme.test", "--password", "s3cret-pass", "--account", "Acme", "--role", "admin");

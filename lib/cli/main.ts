@@ -6,13 +6,14 @@ import { listTiers } from "@/db/queries/tiers";
 import { assignTier, createAccount, createUser, listUsers, requireAccount, setPassword, setUserEnabled } from "../accounts";
 import { addBackend, addModel, CAPABILITIES, resealBackendKeys, ENGINES, listBackendsPublic, listModels, removeBackend, removeModel } from "../backends/registry";
 import { accountBalance, addCredit } from "../billing/credit";
-import { formatEuros } from "../billing/money";
+import { formatMoney } from "../format";
 import { AppError } from "../errors";
 import { EnvError } from "../env";
 import { createKey, listKeysForOperator, resolveKeyRef, revokeKey, rotateKey } from "../keys/manage";
 import { keyStatus } from "../keys/status";
 import { addBillingCommands } from "./billing-commands";
 import { explainFailure } from "./errors";
+import { addModelPullCommand } from "./model-pull";
 import { json, list, table } from "./format";
 import { PASSWORD_HELP, type SecretInput, passwordFrom, processInput, readSecretInput } from "./secrets";
 
@@ -248,6 +249,8 @@ function build(io: Out): Command {
       io.out(`removed model '${o.id}'\n`);
     });
 
+  addModelPullCommand(model, io);
+
   const tier = program.command("tier").description("Tiers");
   tier
     .command("list")
@@ -256,8 +259,8 @@ function build(io: Out): Command {
     .action(async (o) => {
       const rows = (await listTiers()).map((t) => ({
         ...t,
-        credit: t.purchaseCreditNanos === null ? "N/A" : `${formatEuros(t.purchaseCreditNanos, 0)} €`,
-        monthly: t.monthlyLimitNanos === null ? "unlimited" : `${formatEuros(t.monthlyLimitNanos, 0)} €`,
+        credit: t.purchaseCreditNanos === null ? "N/A" : formatMoney(t.purchaseCreditNanos),
+        monthly: t.monthlyLimitNanos === null ? "unlimited" : formatMoney(t.monthlyLimitNanos),
         perHour: t.outputTokensPerHour ?? "high priority",
         perDay: t.outputTokensPerDay ?? "high priority",
       }));
@@ -282,7 +285,7 @@ function build(io: Out): Command {
     .option("--note <text>", "shown in the ledger")
     .action(async (o) => {
       const { balanceNanos } = await addCredit({ account: o.account, amount: o.amount, note: o.note });
-      io.out(`added ${o.amount} € to '${o.account}'; balance ${formatEuros(balanceNanos)} €\n`);
+      io.out(`added ${o.amount} € to '${o.account}'; balance ${formatMoney(balanceNanos)}\n`);
     });
   credit
     .command("balance")
@@ -290,7 +293,7 @@ function build(io: Out): Command {
     .requiredOption("--account <name>", "account name")
     .action(async (o) => {
       const a = await requireAccount(o.account);
-      io.out(`${formatEuros(await accountBalance({ accountId: a.id }))} €\n`);
+      io.out(`${formatMoney(await accountBalance({ accountId: a.id }))}\n`);
     });
 
   program

@@ -6,7 +6,8 @@ import { listKeysForAccount } from "@/db/queries/keys";
 import { readBalance, readWindows } from "@/db/queries/limits";
 import { checkBudgetAlerts } from "@/lib/alerts/alerts";
 import { audit } from "@/lib/audit/audit";
-import { eurosToNanos, formatEuros } from "@/lib/billing/money";
+import { eurosToNanos } from "@/lib/billing/money";
+import { formatMoney } from "@/lib/format";
 import { env } from "@/lib/env";
 import { badRequest, notFound } from "@/lib/errors";
 import { METRICS } from "@/lib/limits/limiter";
@@ -156,7 +157,7 @@ export async function updateBudgetSettingsAs(caller: Caller, input: BudgetSettin
       }
       if (budget <= 0n) throw badRequest("The budget must be more than 0 €, or empty for none", "monthly_budget");
       if (tier.monthlyLimitNanos !== null && budget > tier.monthlyLimitNanos) {
-        throw badRequest(`The budget cannot exceed the tier's monthly cap of ${formatEuros(tier.monthlyLimitNanos)} €`, "monthly_budget");
+        throw badRequest(`The budget cannot exceed the tier's monthly cap of ${formatMoney(tier.monthlyLimitNanos)}`, "monthly_budget");
       }
       values.monthlyBudgetNanos = budget;
     }

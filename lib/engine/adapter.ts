@@ -6,6 +6,7 @@ import { type Generation, type Sampling, contextExceeded, generate } from "./gen
 import { getLlamaRuntime } from "./llama";
 import type { LoadedModel, Prompt } from "./loaded-model";
 import { EngineError, type EngineManager, type Lease, getEngine } from "./manager";
+import { serveSpeech } from "./speech/serve";
 import { toChatTurns } from "./template";
 import { Channel, errorJson, json, sse } from "./wire";
 
@@ -219,6 +220,7 @@ export function createEmbeddedAdapter(engine: () => EngineManager = getEngine): 
         if (call.path === "/chat/completions") return await completeOrStream(engine(), "chat", body, call.stream, call.signal);
         if (call.path === "/completions") return await completeOrStream(engine(), "text", body, call.stream, call.signal);
         if (call.path === "/embeddings") return await embed(engine(), body, call.signal);
+        if (call.path === "/audio/speech") return await serveSpeech(body, call.signal);
         return errorJson(400, `The embedded engine does not support ${call.path}`, "unsupported_endpoint");
       } catch (err) {
         if (call.signal.aborted) throw err;

@@ -12,7 +12,8 @@ import {
   rotateApiKey,
   updateApiKeyLimits,
 } from "@/db/queries/keys";
-import { eurosToNanos, formatEuros } from "../billing/money";
+import { eurosToNanos } from "../billing/money";
+import { formatMoney } from "../format";
 import { badRequest, notFound } from "../errors";
 import { parseDuration } from "../duration";
 import { generateSecret, hashSecret, visiblePrefix } from "./secret";
@@ -164,7 +165,7 @@ async function limitValues(input: KeyLimitsInput, accountId: string, now: Date):
     const caps = [tier.monthlyLimitNanos, account.monthlyBudgetNanos].filter((c): c is bigint => c !== null);
     const cap = caps.length ? caps.reduce((a, b) => (a < b ? a : b)) : null;
     if (budget !== null && cap !== null && budget > cap) {
-      throw badRequest(`A key's monthly budget cannot exceed the account's (${formatEuros(cap)} €)`, "monthly_budget");
+      throw badRequest(`A key's monthly budget cannot exceed the account's (${formatMoney(cap)})`, "monthly_budget");
     }
     values.monthlyBudgetNanos = budget;
   }

@@ -14,7 +14,7 @@ import {
 } from "@/db/queries/limits";
 import type { Account, Tier } from "@/db/schema";
 import { billableQuantities, costOf, pricesToJson } from "../billing/cost";
-import { formatEuros } from "../billing/money";
+import { formatMoney } from "../format";
 import type { PriceBook, PriceTable } from "../billing/prices";
 import { AppError } from "../errors";
 import type { Limiter, Reservation, ReserveInput, UsageCounts } from "../gateway/context";
@@ -244,7 +244,7 @@ export class DbLimiter implements Limiter {
       return new AppError(
         429,
         "insufficient_quota",
-        `${cfg.tier.name} requires a purchase credit of ${formatEuros(cfg.tier.purchaseCreditNanos ?? 0n)} €; this account has bought ${formatEuros(outcome.purchasedNanos)} €. Add credit to activate the tier.`,
+        `${cfg.tier.name} requires a purchase credit of ${formatMoney(cfg.tier.purchaseCreditNanos ?? 0n)}; this account has bought ${formatMoney(outcome.purchasedNanos)}. Add credit to activate the tier.`,
         null,
         "insufficient_quota",
         headers,
@@ -254,7 +254,7 @@ export class DbLimiter implements Limiter {
       return new AppError(
         429,
         "insufficient_quota",
-        `Insufficient credit: the prepaid balance (${formatEuros(outcome.balanceNanos - outcome.reservedNanos, 4)} € available) cannot cover this request. Add credit or lower max_tokens.`,
+        `Insufficient credit: the prepaid balance (${formatMoney(outcome.balanceNanos - outcome.reservedNanos)} available) cannot cover this request. Add credit or lower max_tokens.`,
         null,
         "insufficient_quota",
         headers,
@@ -267,7 +267,7 @@ export class DbLimiter implements Limiter {
       return new AppError(
         429,
         "insufficient_quota",
-        `Monthly budget exceeded: ${hold.scope === "key" ? "this key's" : "the account's"} budget of ${formatEuros(hold.limit ?? 0n)} € for this month cannot cover this request.`,
+        `Monthly budget exceeded: ${hold.scope === "key" ? "this key's" : "the account's"} budget of ${formatMoney(hold.limit ?? 0n)} for this month cannot cover this request.`,
         null,
         "monthly_budget_exceeded",
         { ...headers, "retry-after": retryAfter },

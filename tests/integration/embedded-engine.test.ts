@@ -1,13 +1,16 @@
+import fs from "node:fs/promises";
+import path from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findUsageByRequestIdForPlatform } from "@/db/queries/usage";
 import { addBackend, addModel, listModels } from "@/lib/backends/registry";
 import { closeEngine, getEngine } from "@/lib/engine/manager";
 import { registerEmbeddedModels } from "@/lib/engine/register";
+import { watchModelsFolder } from "@/lib/engine/watch";
 import { resetEnv } from "@/lib/env";
 import { describeEachDriver } from "@/tests/support/databases";
 import { type TestServer, createTenant, startGatewayServer } from "@/tests/support/gateway";
-import { TINY_CONTEXT, tinyModelsDir } from "@/tests/support/models";
+import { TINY_CONTEXT, TINY_GGUF, tinyModelsDir } from "@/tests/support/models";
 
 /*
  * The embedded engine end to end: GGUF files registered at start, then the
@@ -61,8 +64,8 @@ describeEachDriver("embedded engine through the gateway", () => {
   };
 
   it("registers the backend and every GGUF file as a model, once", async () => {
-    expect(await registerEmbeddedModels()).toEqual({ added: [MODEL] });
-    expect(await registerEmbeddedModels()).toEqual({ added: [] });
+    expect(await registerEmbeddedModels()).toEqual({ added: [MODEL, "espeak-ng"], removed: [] });
+    expect(await registerEmbeddedModels()).toEqual({ added: [], removed: [] });
     const all = await listModels();
     const tiny = all.find((m) => m.id === MODEL)!;
     expect(tiny).toMatchObject({ capabilities: ["chat"], maxModelLen: TINY_CONTEXT });
@@ -223,5 +226,33 @@ describeEachDriver("embedded engine through the gateway", () => {
     const backend = catalogue.backendList().find((b) => b.name === "embedded")!;
     await router.checkHealth([backend]);
     expect(router.status(backend.id).healthy).toBe(true);
+  });
+
+  it("offers a GGUF copied into the watched folder within seconds, and withdraws it when removed", async () => {
+    const { catalogue } = server.runtime.gateway.options;
+    const stop = watchModelsFolder({ dir: models.dir, onChange: () => catalogue.refresh(), settleMs: 100 });
+    try {
+      const ids = async () => (await client.models.list()).data.map((m) => m.id);
+      await fs.copyFile(TINY_GGUF, path.join(models.dir, "dropped-in.gguf"));
+      await expect.poll(ids, { timeout: 10_000 }).toContain("dropped-in");
+      const answer = await client.chat.completions.create({ model: "dropped-in", messages: ask, max_tokens: 5 });
+      expect(answer.usage!.completion_tokens).toBeGreaterThan(0);
+      await fs.rm(path.join(models.dir, "dropped-in.gguf"));
+      await expect.poll(ids, { timeout: 10_000 }).not.toContain("dropped-in");
+      // The model an admin made elsewhere and the built-in voice are not the folder's to withdraw.
+      expect(await ids()).toEqual(expect.arrayContaining(["taken", "espeak-ng", MODEL]));
+    } finally {
+      stop();
+    }
+  });
+
+  it("speaks with the built-in voice, billed per character", async () => {
+    const input = "The platform speaks as soon as it starts.";
+    const response = await client.audio.speech.create({ model: "espeak-ng", input, voice: "alloy", response_format: "wav" });
+    const wav = new Uint8Array(await response.arrayBuffer());
+    expect(String.fromCharCode(...wav.subarray(0, 4))).toBe("RIFF");
+    const row = await usageRow(response.headers.get("x-request-id")!);
+    expect(row).toMatchObject({ status: 200, modelId: "espeak-ng" });
+    expect(row!.units).toMatchObject({ characters: input.length });
   });
 });

@@ -67,6 +67,11 @@ for (const setup of setups) {
       await cleanup?.();
     });
 
+    it("says in one line where it answers, and warns while no model can chat", async () => {
+      await expect.poll(() => instance.logs.join("")).toContain(`llmaas API ready at ${instance.url}/v1 (no console on this instance)`);
+      await expect.poll(() => instance.logs.join("")).toMatch(/no model can answer a chat yet: copy a GGUF file into \S*models/);
+    });
+
     it("answers health and keeps console paths out of an API-only instance", async () => {
       const health = await fetch(`${instance.url}/api/health`);
       expect(health.status).toBe(200);

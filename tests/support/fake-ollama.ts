@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./listen";
 
 /** An Ollama-shaped server (/api/chat, /api/generate, /api/embed, /api/tags) for adapter tests. */
 export async function startFakeOllama() {
@@ -64,10 +64,9 @@ export async function startFakeOllama() {
     res.writeHead(404);
     res.end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,5 +1,4 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { createAccount, createUser } from "@/lib/accounts";
 import { addBackend, addModel } from "@/lib/backends/registry";
 import { BackendRouter, type RouterOptions } from "@/lib/backends/router";
@@ -10,6 +9,7 @@ import { Catalogue } from "@/lib/gateway/catalogue";
 import type { Limiter } from "@/lib/gateway/context";
 import { apiListener } from "@/lib/gateway/node";
 import { UsageRecorder } from "@/lib/gateway/usage";
+import { listenOnLoopback } from "./listen";
 
 export interface TestServer {
   url: string;
@@ -41,10 +41,9 @@ export async function startGatewayServer(
       },
     ),
   );
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     runtime,
     async close() {
       server.closeAllConnections();

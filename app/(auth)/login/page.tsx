@@ -3,7 +3,6 @@ import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
-import { Alert } from "@/components/ui/alert";
 import { needsSetup } from "@/lib/accounts";
 import { safeCallbackPath } from "@/lib/callback-path";
 import { currentSession } from "@/lib/session";
@@ -28,12 +27,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const notice = typeof params.notice === "string" ? notices[params.notice] : undefined;
   return (
     <AuthCard title="Sign in" description="Use the email and password of your console account.">
-      {notice && (
-        <Alert tone="notice" testId="login-notice">
-          {notice}
-        </Alert>
-      )}
-      <LoginForm callbackUrl={callbackUrl} />
+      <LoginForm callbackUrl={callbackUrl} notice={notice} />
     </AuthCard>
   );
 }

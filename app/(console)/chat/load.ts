@@ -11,7 +11,7 @@ export async function loadPlayground(capability: Capability) {
   const { user } = await requireSession();
   const [key, requestHeaders] = await Promise.all([consoleKeyFor(user.id), headers()]);
   const models = (await consoleModels(key)).filter((m) => m.capabilities.includes(capability));
-  return { user, models, baseUrl: `${publicUrl(requestHeaders)}/v1`, isAdmin: user.role === "admin" || user.superadmin };
+  return { user, models, baseUrl: `${publicUrl(requestHeaders)}/v1`, isAdmin: user.role === "admin" || user.superadmin, canAddModels: user.superadmin };
 }
 
 export async function loadConversations(userId: string) {

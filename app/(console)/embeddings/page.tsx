@@ -18,7 +18,7 @@ export default async function EmbeddingsPage({ searchParams }: { searchParams: P
           <p className="text-sm text-muted">Texts become vectors; similar meanings give close vectors.</p>
         </header>
         {embeddings.models.length === 0 ? (
-          <NoModels capability="embeddings" isAdmin={embeddings.isAdmin} />
+          <NoModels capability="embeddings" isAdmin={embeddings.isAdmin} canAddModels={embeddings.canAddModels} />
         ) : (
           <EmbeddingsPlayground models={embeddings.models} baseUrl={embeddings.baseUrl} initialModel={model} />
         )}
@@ -30,7 +30,7 @@ export default async function EmbeddingsPage({ searchParams }: { searchParams: P
           </h2>
           <p className="text-sm text-muted">Order documents by how well they answer a query.</p>
         </header>
-        {rerank.models.length === 0 ? <NoModels capability="rerank" isAdmin={rerank.isAdmin} /> : <RerankPlayground models={rerank.models} baseUrl={rerank.baseUrl} initialModel={model} />}
+        {rerank.models.length === 0 ? <NoModels capability="rerank" isAdmin={rerank.isAdmin} canAddModels={rerank.canAddModels} /> : <RerankPlayground models={rerank.models} baseUrl={rerank.baseUrl} initialModel={model} />}
       </section>
     </div>
   );

@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Chat" };
  * takes a conversation opened from the list as new props.
  */
 export default async function ChatPage({ params, searchParams }: { params: Promise<{ id?: string[] }>; searchParams: Promise<{ model?: string }> }) {
-  const [{ id: parts }, { model }, { user, models, baseUrl, isAdmin }] = await Promise.all([params, searchParams, loadPlayground("chat")]);
+  const [{ id: parts }, { model }, { user, models, baseUrl, isAdmin, canAddModels }] = await Promise.all([params, searchParams, loadPlayground("chat")]);
   let initial: SavedConversation | null = null;
   if (parts) {
     const id = parts.length === 1 ? parts[0]! : "";
@@ -31,7 +31,7 @@ export default async function ChatPage({ params, searchParams }: { params: Promi
   if (models.length === 0) {
     return (
       <div className="px-4 py-10">
-        <NoModels capability="chat" isAdmin={isAdmin} />
+        <NoModels capability="chat" isAdmin={isAdmin} canAddModels={canAddModels} />
       </div>
     );
   }
