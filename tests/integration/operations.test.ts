@@ -36,7 +36,7 @@ describe("operations: metrics, request logs, shutdown", () => {
     ({ secret } = tenant);
     keyId = tenant.key.id;
     accountId = tenant.account.id;
-    instance = await startInstance({ DATABASE_URL: db.url, LLMAAS_METRICS_TOKEN: TOKEN, LLMAAS_SHUTDOWN_TIMEOUT_MS: "700" });
+    instance = await startInstance({ DATABASE_URL: db.url, LLMAAS_METRICS_TOKEN: TOKEN, LLMAAS_METRICS_PORT: "0", LLMAAS_SHUTDOWN_TIMEOUT_MS: "700" });
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
   }, 90_000);
@@ -82,6 +82,13 @@ describe("operations: metrics, request logs, shutdown", () => {
     expect(text).toMatch(/^llmaas_usage_rows_pending \d+$/m);
     expect(text).toMatch(/^llmaas_requests_in_flight \d+$/m);
     expect(value("process_resident_memory_bytes")).toBeGreaterThan(0);
+
+    // The separate metrics port needs no token, and serves nothing else.
+    const port = /"message":"metrics are served","port":(\d+)/.exec(instance.logs.join(""))![1];
+    const plain = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(plain.status).toBe(200);
+    expect(await plain.text()).toContain("llmaas_requests_total");
+    expect((await fetch(`http://127.0.0.1:${port}/v1/models`)).status).toBe(404);
   });
 
   it("every log line of a request names its request, account and key, never the secret", async () => {
