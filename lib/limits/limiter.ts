@@ -309,7 +309,8 @@ export class DbLimiter implements Limiter {
 
   /** Heartbeat this instance and checkpoint open streams, so a crash loses nothing that was generated. */
   async beat(): Promise<void> {
-    await heartbeatInstance({ id: this.instanceId, hostname: os.hostname(), at: this.now() });
+    // Liveness is real time, whatever clock the windows are read with: the sweepers of other instances compare it with theirs.
+    await heartbeatInstance({ id: this.instanceId, hostname: os.hostname(), at: new Date() });
     const rows: { id: string; promptTokens: number; completionTokens: number }[] = [];
     for (const [id, progress] of this.open) {
       const p = progress();
