@@ -4,18 +4,9 @@
  * at concurrency 1 and 16, without limits and with limits and billing
  * (reserve, settle, ledger) on a real Postgres server.
  */
-import { closeDatabase, setDatabase } from "@/db/client";
-import { BackendRouter } from "@/lib/backends/router";
-import { PriceBook } from "@/lib/billing/prices";
-import { createGateway, startGateway } from "@/lib/gateway";
-import { Catalogue } from "@/lib/gateway/catalogue";
-import { noLimits } from "@/lib/gateway/context";
-import { UsageRecorder } from "@/lib/gateway/usage";
-import { DbLimiter } from "@/lib/limits/limiter";
-import { createTier } from "@/lib/limits/tiers";
-import { openScratchPg } from "@/tests/support/databases";
-import { startFakeOpenAI } from "@/tests/support/fake-openai";
-import { createTenant, registerBackend } from "@/tests/support/gateway";
+import { closeDatabase } from "@/db/client";
+import { startGateway } from "@/lib/gateway";
+import { benchGatewayWith, benchSetup } from "./support/setup";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 
@@ -24,26 +15,14 @@ function percentile(sorted: number[], p: number) {
 }
 
 export async function benchGateway() {
-  const db = await openScratchPg({ max: 20 });
-  setDatabase(db);
-  const fake = await startFakeOpenAI({ machine: "bench" });
-  await registerBackend("bench", fake.url, [{ id: "m", upstream: "echo" }]);
-  // Post-paid with windows and a monthly cap, so every kind of hold is taken; a request rate the bench cannot hit.
-  await createTier({ name: "Bench", postpaid: true, monthlyLimit: "100000", outputTokensPerHour: 1e12, outputTokensPerDay: 1e12, requestsPerMinute: 1e9 });
-  const tenant = await createTenant({ tier: "Bench" });
+  const { fake, tenant } = await benchSetup();
 
   const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: "hello" }], max_tokens: 16, fake: { tokens: 16 } });
   const rows: Record<string, string | number>[] = [];
   for (const limits of [false, true]) {
-    const prices = new PriceBook();
-    const gateway = createGateway({
-      catalogue: new Catalogue(),
-      router: new BackendRouter(),
-      recorder: new UsageRecorder(),
-      prices,
-      limiter: limits ? new DbLimiter({ prices, timezone: "UTC" }) : noLimits,
-    });
-    const runtime = startGateway(gateway);
+    const gateway = benchGatewayWith({ limits });
+    // Live requests only: no batch worker polling beside them.
+    const runtime = startGateway(gateway, { batchConcurrency: 0 });
     const call = async () => {
       const t0 = performance.now();
       const res = await gateway.handle(

@@ -236,6 +236,8 @@ export const usageEvents = pgTable(
     clientAborted: boolean("client_aborted").notNull().default(false),
     /** True when the backend gave no usage and the gateway counted the tokens itself. */
     estimated: boolean("estimated").notNull().default(false),
+    /** The batch this request was a line of; null for live requests. Batch lines are billed at batch prices. */
+    batchId: text("batch_id"),
     createdAt: created(),
   },
   (t) => [
@@ -334,6 +336,8 @@ export const reservations = pgTable(
     holds: jsonb("holds").$type<{ counters: { scopeId: string; metric: string; windowStart: string; amount: string }[]; balanceNanos: string }>().notNull(),
     /** Unit prices at the request's start, in nano-euros. */
     prices: jsonb("prices").$type<Record<string, string>>().notNull(),
+    /** Set for a line of a batch: if its instance is lost, the line runs again elsewhere, so this hold is given back unbilled. */
+    batchId: text("batch_id"),
     /** Tokens generated so far, checkpointed while a stream runs. */
     progress: jsonb("progress").$type<{ promptTokens: number; completionTokens: number }>().notNull().default({ promptTokens: 0, completionTokens: 0 }),
     createdAt: created(),
@@ -465,3 +469,106 @@ export const auditLog = pgTable(
   (t) => [index("audit_log_at_idx").on(t.at, t.id), index("audit_log_account_at_idx").on(t.accountId, t.at)],
 );
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+/**
+ * Files uploaded through /v1/files or written by batches (purpose
+ * "batch_output"). The bytes live in the file storage under `storage_key`;
+ * this row is what the API lists and what tenancy checks read.
+ */
+export const files = pgTable(
+  "files",
+  {
+    id: text("id").primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    purpose: text("purpose").notNull(),
+    filename: text("filename").notNull(),
+    bytes: bigint("bytes", { mode: "number" }).notNull(),
+    storageKey: text("storage_key").notNull(),
+    createdAt: created(),
+  },
+  (t) => [index("files_account_created_idx").on(t.accountId, t.createdAt)],
+);
+export type StoredFile = typeof files.$inferSelect;
+
+/**
+ * A batch of requests run in the background at batch prices. `workerId` is
+ * the instance (gateway_instances) validating or finalizing it; a batch
+ * whose worker stops beating is taken over. `sealedAt` closes it to new
+ * answers: from then on its lines are fixed and its files can be written.
+ */
+export const batches = pgTable(
+  "batches",
+  {
+    id: text("id").primaryKey(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** The key that created the batch: its lines run with it (models allowed, budget). */
+    keyId: uuid("key_id").notNull(),
+    endpoint: text("endpoint").notNull(),
+    inputFileId: text("input_file_id").notNull(),
+    completionWindow: text("completion_window").notNull(),
+    status: text("status").notNull().default("validating"),
+    /** What a sealed batch ends as: completed, expired or cancelled. */
+    outcome: text("outcome"),
+    outputFileId: text("output_file_id"),
+    errorFileId: text("error_file_id"),
+    errors: jsonb("errors").$type<{ code: string; message: string; param: string | null; line: number | null }[]>(),
+    metadata: jsonb("metadata").$type<Record<string, string>>(),
+    workerId: uuid("worker_id"),
+    createdAt: created(),
+    inProgressAt: timestamp("in_progress_at", { withTimezone: true }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    sealedAt: timestamp("sealed_at", { withTimezone: true }),
+    finalizingAt: timestamp("finalizing_at", { withTimezone: true }),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+    failedAt: timestamp("failed_at", { withTimezone: true }),
+    expiredAt: timestamp("expired_at", { withTimezone: true }),
+    cancellingAt: timestamp("cancelling_at", { withTimezone: true }),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+  },
+  (t) => [index("batches_account_created_idx").on(t.accountId, t.createdAt), index("batches_status_idx").on(t.status)],
+);
+export type Batch = typeof batches.$inferSelect;
+
+/**
+ * One request of a batch: the durable queue. pending → running (claimed by
+ * `workerId`, attempt `attempts`) → done; invalid lines are done at once with
+ * their error. A line's answer, its usage event and its ledger debit are
+ * written in one transaction, and only by the attempt that holds it, so a
+ * line is answered and billed exactly once whatever process dies.
+ */
+export const batchLines = pgTable(
+  "batch_lines",
+  {
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
+    lineNo: integer("line_no").notNull(),
+    customId: text("custom_id"),
+    state: text("state").notNull().default("pending"),
+    /** The request body, as uploaded; null for an invalid line. */
+    body: text("body"),
+    workerId: uuid("worker_id"),
+    attempts: integer("attempts").notNull().default(0),
+    requestId: text("request_id"),
+    /** HTTP status of the answer; null when the line never ran (invalid, expired, cancelled). */
+    statusCode: integer("status_code"),
+    /** The answer's body (success or error envelope). */
+    response: jsonb("response").$type<Record<string, unknown>>(),
+    /** Why the line has no answer: invalid, expired or cancelled. */
+    error: jsonb("error").$type<{ code: string; message: string }>(),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+    costNanos: nanos("cost_nanos").notNull().default(sql`0`),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.batchId, t.lineNo] }),
+    index("batch_lines_todo_idx").on(t.batchId, t.lineNo).where(sql`state in ('pending', 'running')`),
+  ],
+);
+export type BatchLineRow = typeof batchLines.$inferSelect;

@@ -50,6 +50,12 @@ const schema = z.object({
         return false;
       }
     }, "must be an IANA time zone such as UTC or Europe/Paris"),
+  /** Largest file uploaded through /v1/files (a batch's input), in bytes: streamed to storage, never held in memory. */
+  LLMAAS_MAX_FILE_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  /** Folder of uploaded and batch-written files; every instance working batches must see the same one. */
+  LLMAAS_FILES_DIR: z.string().min(1).optional(),
+  /** Batch lines each instance (server or `llmaas worker`) runs at once, below live traffic; 0: this instance works no batches. */
+  LLMAAS_BATCH_CONCURRENCY: z.coerce.number().int().min(0).max(1024).default(4),
   LLMAAS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Lets chat requests carry http(s) image URLs; the gateway never fetches them itself, the backend does. */
   LLMAAS_ALLOW_REMOTE_IMAGES: bool.default(false),
@@ -81,7 +87,7 @@ const schema = z.object({
   LLMAAS_MAIL_FROM: z.string().default("llmaas <alerts@localhost>"),
 });
 
-export type Env = Omit<z.infer<typeof schema>, "LLMAAS_MODELS_DIR"> & { LLMAAS_MODELS_DIR: string };
+export type Env = Omit<z.infer<typeof schema>, "LLMAAS_MODELS_DIR" | "LLMAAS_FILES_DIR"> & { LLMAAS_MODELS_DIR: string; LLMAAS_FILES_DIR: string };
 
 export class EnvError extends Error {}
 
@@ -94,7 +100,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(`Invalid environment:\n${lines.join("\n")}`);
   }
   const data = result.data;
-  return { ...data, LLMAAS_MODELS_DIR: data.LLMAAS_MODELS_DIR ?? `${data.LLMAAS_DATA_DIR.replace(/\/+$/, "")}/models` };
+  const dataDir = data.LLMAAS_DATA_DIR.replace(/\/+$/, "");
+  return { ...data, LLMAAS_MODELS_DIR: data.LLMAAS_MODELS_DIR ?? `${dataDir}/models`, LLMAAS_FILES_DIR: data.LLMAAS_FILES_DIR ?? `${dataDir}/files` };
 }
 
 let cached: Env | undefined;

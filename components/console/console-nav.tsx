@@ -25,6 +25,7 @@ const pages: readonly ConsolePage[] = [
   { href: "/models", label: "Models", testId: "nav-models", group: "Explore" },
   { href: "/keys", label: "API keys", testId: "nav-keys", group: "Account" },
   { href: "/usage", label: "Usage", testId: "nav-usage", group: "Account" },
+  { href: "/batches", label: "Batches", testId: "nav-batches", group: "Account" },
   { href: "/budget", label: "Budget & limits", testId: "nav-budget", group: "Account" },
   { href: "/finance", label: "Finance", testId: "nav-finance", group: "Account", roles: ["admin", "finance"] },
   { href: "/audit", label: "Audit log", testId: "nav-audit", group: "Account", roles: ["admin", "finance"] },

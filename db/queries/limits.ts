@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { getDb } from "../client";
+import { type Db, getDb } from "../client";
 
 /*
  * Reservations and settlements, each one round trip to a database function
@@ -49,6 +49,8 @@ export interface ReserveInput {
   activationNanos: bigint | null;
   prices: Record<string, string>;
   promptTokens: number;
+  /** Set for a batch line's reservation (see reservations.batch_id). */
+  batchId?: string | null;
 }
 
 type Row = Record<string, unknown>;
@@ -76,6 +78,7 @@ export async function reserveLimits(input: ReserveInput): Promise<ReserveOutcome
     holds: { counters: holds.map(({ limit: _l, since: _s, ...h }) => h), balanceNanos: input.balanceHold.toString() },
     prices: input.prices,
     progress: { promptTokens: input.promptTokens, completionTokens: 0 },
+    batchId: input.batchId ?? null,
   };
   const [row] = rowsOf(
     await db.execute(sql`select llmaas_reserve(${input.accountId}::uuid, ${JSON.stringify(holds)}::jsonb, ${input.balanceHold.toString()}::bigint,
@@ -106,6 +109,8 @@ export interface SettleInput {
   costNanos: bigint;
   /** `at`: when the request started (its usage event's time), the debit's date; unset: now. */
   ledger: { keyId: string; modelId: string; usageEventId: string; at?: string; details: Record<string, unknown> };
+  /** A transaction of the caller's to settle in. */
+  db?: Db;
 }
 
 /**
@@ -114,7 +119,7 @@ export interface SettleInput {
  * was already settled (by the sweeper), so nothing is booked twice.
  */
 export async function settleReservation(input: SettleInput): Promise<boolean> {
-  const db = await getDb();
+  const db = input.db ?? (await getDb());
   const actual = Object.fromEntries(Object.entries(input.actual).map(([k, v]) => [k, v.toString()]));
   const [row] = rowsOf(
     await db.execute(sql`select llmaas_settle(${input.reservationId}::uuid, ${input.accountId}::uuid, ${JSON.stringify(actual)}::jsonb,
@@ -222,7 +227,7 @@ export async function removeInstance({ id }: { id: string }) {
 export async function listOrphanReservations({ staleBefore }: { staleBefore: Date }) {
   const db = await getDb();
   return rowsOf(
-    await db.execute(sql`select r.id, r.request_id, r.account_id, r.key_id, r.user_id, r.model_id, r.endpoint, r.prices, r.progress, r.holds, r.created_at
+    await db.execute(sql`select r.id, r.request_id, r.account_id, r.key_id, r.user_id, r.model_id, r.endpoint, r.prices, r.progress, r.holds, r.batch_id, r.created_at
       from reservations r left join gateway_instances i on i.id = r.instance_id
       where i.id is null or i.heartbeat_at < ${staleBefore.toISOString()}::timestamptz
       order by r.created_at limit 500`),
@@ -236,6 +241,7 @@ export async function listOrphanReservations({ staleBefore }: { staleBefore: Dat
     endpoint: String(r.endpoint),
     prices: r.prices as Record<string, string>,
     progress: r.progress as { promptTokens: number; completionTokens: number },
+    batchId: r.batch_id ? String(r.batch_id) : null,
     createdAt: new Date(r.created_at as string),
   }));
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { getDb } from "../client";
+import { type Db, getDb } from "../client";
 import { LATENCY_BUCKETS_MS, usageEvents, usageHourly } from "../schema";
 
 export type NewUsageEvent = typeof usageEvents.$inferInsert & { batch?: boolean };
@@ -24,7 +24,7 @@ export function hourlyTotals(events: NewUsageEvent[]) {
     const at = (e.createdAt ?? new Date()).getTime();
     const hour = new Date(at - (at % HOUR_MS));
     const modelId = e.modelId ?? "";
-    const batch = e.batch ?? false;
+    const batch = e.batch ?? Boolean(e.batchId);
     const k = `${hour.getTime()}|${e.accountId}|${e.keyId}|${modelId}|${batch}`;
     let t = totals.get(k);
     if (!t) {
@@ -51,10 +51,10 @@ export function hourlyTotals(events: NewUsageEvent[]) {
   return [...totals.values()];
 }
 
-/** Store usage events and add them to the hourly rollups, in one transaction. */
-export async function insertUsageEvents({ events }: { events: NewUsageEvent[] }) {
+/** Store usage events and add them to the hourly rollups, in one transaction (or in `db`, a transaction of the caller's). */
+export async function insertUsageEvents({ events, db: given }: { events: NewUsageEvent[]; db?: Db }) {
   if (events.length === 0) return;
-  const db = await getDb();
+  const db = given ?? (await getDb());
   await db.transaction(async (tx) => {
     // An event the sweeper already rebuilt from the ledger (this batch was held up by an outage) is not written twice.
     const ids = events.map((e) => e.id).filter((id): id is string => Boolean(id));

@@ -7,8 +7,19 @@ export type Quantities = Partial<Record<PriceUnit, bigint>>;
  * What a request is billed for, by unit. Output tokens exclude reasoning
  * tokens (engines count reasoning inside completion_tokens, as OpenAI does),
  * which are billed as reasoning. Audio is billed per started minute.
+ * A batch line's tokens are billed in the batch units instead: its input
+ * as batch input, its output and reasoning as batch output.
  */
-export function billableQuantities(usage: Pick<UsageCounts, "promptTokens" | "completionTokens" | "reasoningTokens" | "units">): Quantities {
+export function billableQuantities(
+  usage: Pick<UsageCounts, "promptTokens" | "completionTokens" | "reasoningTokens" | "units">,
+  options: { batch?: boolean } = {},
+): Quantities {
+  if (options.batch) {
+    const q: Quantities = {};
+    if (usage.promptTokens) q.batch_input_token = BigInt(usage.promptTokens);
+    if (usage.completionTokens) q.batch_output_token = BigInt(usage.completionTokens);
+    return q;
+  }
   const q: Quantities = {};
   const reasoning = Math.min(usage.reasoningTokens, usage.completionTokens);
   if (usage.units.rerank_tokens !== undefined) q.rerank_token = BigInt(usage.units.rerank_tokens);

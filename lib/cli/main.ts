@@ -14,6 +14,7 @@ import { keyStatus } from "../keys/status";
 import { addBillingCommands } from "./billing-commands";
 import { explainFailure } from "./errors";
 import { addModelPullCommand } from "./model-pull";
+import { addWorkerCommand } from "./worker-command";
 import { json, list, table } from "./format";
 import { PASSWORD_HELP, type SecretInput, passwordFrom, processInput, readSecretInput } from "./secrets";
 
@@ -306,6 +307,7 @@ function build(io: Out): Command {
     });
 
   addBillingCommands(program, io);
+  addWorkerCommand(program, io);
 
   for (const c of program.commands) {
     if (c.commands.length > 0) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err }).showHelpAfterError("(add --help for usage)");

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { Db } from "@/db/client";
+import type { NewUsageEvent } from "@/db/queries/usage";
 import type { Target } from "../backends/router";
 import type { AuthenticatedKey } from "../keys/cache";
 import type { CatalogueModel } from "./catalogue";
@@ -29,16 +31,23 @@ export interface ReserveInput {
   usageEventId?: string;
   /** Tokens generated so far, read while a stream runs so a crash loses nothing. */
   progress?: () => { promptTokens: number; completionTokens: number };
+  /** A line of this batch: batch prices, and only the monthly budget and the credit apply. */
+  batchId?: string | null;
   now?: Date;
 }
 
 export interface Reservation {
   /** The time limits were taken at: the request's usage event and ledger debit are both dated by it. */
   at?: Date;
+  /** What settling with this usage will bill, in nano-euros (a batch line stores it with its answer first). */
+  costOf(usage: UsageCounts): bigint;
   /** X-RateLimit-* headers that describe the limits after this reservation. */
   headers: Record<string, string>;
-  /** Turn the reservation into the real usage and give back the rest; returns the cost in nano-euros. */
-  settle(usage: UsageCounts, outcome: { status: number }): Promise<bigint>;
+  /**
+   * Turn the reservation into the real usage and give back the rest; returns the cost in nano-euros.
+   * With `db`, inside that transaction (and its errors are the caller's).
+   */
+  settle(usage: UsageCounts, outcome: { status: number; db?: Db }): Promise<bigint>;
 }
 
 /** The limits step of the pipeline. The platform's tiers, budgets and credit implement it. */
@@ -51,9 +60,34 @@ export interface Limiter {
 /** A limiter that limits nothing: for tests of the pipeline alone. */
 export const noLimits: Limiter = {
   async reserve() {
-    return { headers: {}, settle: async () => 0n };
+    return { headers: {}, costOf: () => 0n, settle: async () => 0n };
   },
 };
+
+/**
+ * Marks a request as one line of a batch (lib/batch sets it). The line runs
+ * through the pipeline like a live request; only its end differs: instead of
+ * settling and recording it, the pipeline leaves `ended` for the batch
+ * worker, which writes the usage event, the settlement and the line's answer
+ * in one transaction (or discards them when the line is no longer its own).
+ */
+export interface BatchLine {
+  batchId: string;
+  ended?: LineEnd;
+}
+
+export interface LineEnd {
+  status: number;
+  usage: UsageCounts;
+  /** What the line is billed. */
+  cost: bigint;
+  /** The line's usage event, as the pipeline would have recorded it. */
+  event: NewUsageEvent;
+  /** Settle the reservation in the worker's transaction; throws if it was already given back. */
+  settle(db: Db): Promise<void>;
+  /** Give the reservation back unbilled and record nothing. */
+  discard(): Promise<void>;
+}
 
 export class RequestContext {
   readonly usageEventId = randomUUID();
@@ -70,6 +104,7 @@ export class RequestContext {
   liveCompletionTokens = 0;
   streamed = false;
   clientAborted = false;
+  batch: BatchLine | null = null;
   private finished = false;
 
   constructor(

@@ -4,14 +4,17 @@ import { BackendRouter } from "../backends/router";
 import { PriceBook } from "../billing/prices";
 import { watchKeyChanges } from "../keys/cache";
 import { startAlerts } from "../alerts/alerts";
+import { BatchWorker } from "../batch/worker";
 import { DbLimiter } from "../limits/limiter";
 import { startSweeper } from "../limits/sweeper";
 import { parseCorsOrigins } from "./cors";
 import { Catalogue } from "./catalogue";
 import type { Limiter } from "./context";
+import { BATCH_ENDPOINTS } from "./endpoints/batches";
 import { chatCompletions } from "./endpoints/chat";
 import { completions } from "./endpoints/completions";
 import { embeddings } from "./endpoints/embeddings";
+import { FILE_ENDPOINTS } from "./endpoints/files";
 import { imageGenerations } from "./endpoints/images";
 import { listModelsEndpoint, retrieveModelEndpoint } from "./endpoints/models";
 import { rerankV1, rerankV2 } from "./endpoints/rerank";
@@ -32,6 +35,8 @@ export const ENDPOINTS = [
   imageGenerations,
   listModelsEndpoint,
   retrieveModelEndpoint,
+  ...FILE_ENDPOINTS,
+  ...BATCH_ENDPOINTS,
 ];
 
 /** A gateway with every endpoint; parts not given are made with their defaults. */
@@ -46,6 +51,7 @@ export function createGateway(options: Partial<GatewayOptions> = {}): Gateway {
     limiter: options.limiter ?? new DbLimiter({ prices, timezone: e.LLMAAS_TIMEZONE }),
     maxBodyBytes: options.maxBodyBytes ?? e.LLMAAS_MAX_BODY_BYTES,
     maxAudioBytes: options.maxAudioBytes ?? e.LLMAAS_MAX_AUDIO_BYTES,
+    maxFileBytes: options.maxFileBytes ?? e.LLMAAS_MAX_FILE_BYTES,
     allowRemoteImages: options.allowRemoteImages ?? e.LLMAAS_ALLOW_REMOTE_IMAGES,
     cors: options.cors !== undefined ? options.cors : parseCorsOrigins(e.LLMAAS_CORS_ORIGINS),
   }).register(...ENDPOINTS);
@@ -53,14 +59,24 @@ export function createGateway(options: Partial<GatewayOptions> = {}): Gateway {
 
 export interface GatewayRuntime {
   gateway: Gateway;
+  /** This instance's share of the batch queue; null when it works no batches. */
+  batchWorker: BatchWorker | null;
   stop(): Promise<void>;
 }
 
-/** Start the background work a serving gateway needs: caches, health checks, usage writes, revocations. */
-export function startGateway(gateway: Gateway): GatewayRuntime {
+/**
+ * Start the background work a serving gateway needs: caches, health checks,
+ * usage writes, revocations, and batch lines (`batchConcurrency` at once,
+ * LLMAAS_BATCH_CONCURRENCY by default; 0 for none).
+ */
+export function startGateway(gateway: Gateway, options: { batchConcurrency?: number } = {}): GatewayRuntime {
   const { catalogue, router, recorder, prices } = gateway.options;
   const limiter = gateway.limiter instanceof DbLimiter ? gateway.limiter : null;
   limiter?.start();
+  // Batches need an instance id with a heartbeat (the limiter's), so a lost worker's lines are taken over.
+  const concurrency = options.batchConcurrency ?? env().LLMAAS_BATCH_CONCURRENCY;
+  const batchWorker = limiter && concurrency > 0 ? new BatchWorker({ gateway, workerId: limiter.instanceId, concurrency }) : null;
+  batchWorker?.start();
   const stopSweeper = limiter ? startSweeper() : () => {};
   catalogue.start();
   prices?.start();
@@ -74,7 +90,9 @@ export function startGateway(gateway: Gateway): GatewayRuntime {
   partitions.unref();
   return {
     gateway,
+    batchWorker,
     async stop() {
+      await batchWorker?.stop();
       stopWatching();
       stopAlerts();
       clearInterval(partitions);

@@ -8,7 +8,7 @@ import { type AuthenticatedKey, authenticateSecret } from "../keys/cache";
 import { addLogFields, errorFields, log, withLogFields } from "../log";
 import type { Catalogue, CatalogueModel } from "./catalogue";
 import { type CorsPolicy, corsHeaders, preflight } from "./cors";
-import { type Limiter, RequestContext, noLimits } from "./context";
+import { type BatchLine, type Limiter, RequestContext, noLimits } from "./context";
 import { GatewayMetrics } from "./metrics";
 import type { UsageRecorder } from "./usage";
 
@@ -20,6 +20,8 @@ export interface GatewayOptions {
   prices?: PriceBook;
   maxBodyBytes: number;
   maxAudioBytes: number;
+  /** Largest file uploaded through /v1/files. */
+  maxFileBytes: number;
   allowRemoteImages: boolean;
   /** Which web origins may call the API from a browser; unset: none. */
   cors?: CorsPolicy;
@@ -28,7 +30,7 @@ export interface GatewayOptions {
 /** One API endpoint: its route and its work. Auth, limits, usage and errors are the pipeline's. */
 export interface Endpoint {
   name: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   /** Exact path, or a pattern whose groups the handler reads. */
   path: string | RegExp;
   /** Prefix of the request id, e.g. "chatcmpl". */
@@ -94,13 +96,14 @@ export class Gateway {
   /**
    * Serve one API request: a Web Request in, a Web Response out. The console
    * passes `key` (the signed-in user's console key) instead of a Bearer
-   * header; everything else (limits, billing, usage) is the same.
+   * header; everything else (limits, billing, usage) is the same. A batch
+   * worker passes `key` and `batch` (see BatchLine).
    */
-  handle(request: Request, options: { key?: AuthenticatedKey } = {}): Promise<Response> {
+  handle(request: Request, options: { key?: AuthenticatedKey; batch?: BatchLine } = {}): Promise<Response> {
     return withLogFields({}, () => this.serve(request, options));
   }
 
-  private async serve(request: Request, options: { key?: AuthenticatedKey }): Promise<Response> {
+  private async serve(request: Request, options: { key?: AuthenticatedKey; batch?: BatchLine }): Promise<Response> {
     // Browsers ask before a cross-origin call; the console's own calls (with `key`) are same-origin.
     const cors = options.key ? null : (this.options.cors ?? null);
     if (request.method === "OPTIONS" && !options.key) return preflight(cors, request);
@@ -110,6 +113,7 @@ export class Gateway {
     const endpoint = typeof found === "object" && found ? found.endpoint : null;
     const requestId = `${endpoint?.idPrefix ?? "req"}-${randomUUID().replace(/-/g, "")}`;
     const ctx = new RequestContext(request, requestId, endpoint?.name ?? pathname, (c, status, code) => this.complete(c, status, code));
+    ctx.batch = options.batch ?? null;
     Object.assign(ctx.headers, corsHeaders(cors, request.headers.get("origin")));
     addLogFields({ requestId });
     this.inFlight++;
@@ -190,7 +194,20 @@ export class Gateway {
 
   private async complete(ctx: RequestContext, status: number, errorCode: string | null): Promise<void> {
     try {
-      await this.settleAndRecord(ctx, status, errorCode);
+      if (ctx.batch) {
+        const reservation = ctx.reservation;
+        const cost = reservation?.costOf(ctx.usage) ?? 0n;
+        ctx.batch.ended = {
+          status,
+          usage: ctx.usage,
+          cost,
+          event: this.usageEvent(ctx, status, errorCode, cost),
+          settle: async (db) => {
+            if (reservation && (await reservation.settle(ctx.usage, { status, db })) !== cost) throw new Error("the line's reservation was already given back");
+          },
+          discard: async () => void (await reservation?.settle({ ...ctx.usage, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, units: {} }, { status })),
+        };
+      } else await this.settleAndRecord(ctx, status, errorCode);
     } finally {
       this.inFlight--;
     }
@@ -243,7 +260,11 @@ export class Gateway {
       latencyMs: ctx.elapsedMs,
       ttftMs: ctx.ttftMs,
     });
-    this.options.recorder.record({
+    this.options.recorder.record(this.usageEvent(ctx, status, errorCode, cost));
+  }
+
+  private usageEvent(ctx: RequestContext, status: number, errorCode: string | null, cost: bigint) {
+    return {
       id: ctx.usageEventId,
       requestId: ctx.requestId,
       accountId: ctx.key?.accountId ?? null,
@@ -264,9 +285,10 @@ export class Gateway {
       streamed: ctx.streamed,
       clientAborted: ctx.clientAborted,
       estimated: ctx.usage.estimated,
+      batchId: ctx.batch?.batchId ?? null,
       // Dated like its ledger debit, so that a day's or a month's usage and debits hold the same requests.
       createdAt: ctx.reservation?.at ?? ctx.startedAt,
-    });
+    };
   }
 }
 

@@ -28,6 +28,7 @@ export async function reserveUnits(
     estimatedPromptTokens: worst.promptTokens,
     units: worst.units,
     usageEventId: ctx.usageEventId,
+    batchId: ctx.batch?.batchId,
   });
   Object.assign(ctx.headers, ctx.reservation.headers);
 }

@@ -1,3 +1,4 @@
+import type { Db } from "@/db/client";
 import { touchApiKeys } from "@/db/queries/keys";
 import { type NewUsageEvent, insertUsageEvents } from "@/db/queries/usage";
 import { errorFields, log } from "../log";
@@ -40,6 +41,13 @@ export class UsageRecorder {
     this.keys.add(keyId);
     // Forget keys not used for a while, so the map stays as small as the set of active keys.
     if (this.touched.size > 10_000) for (const [k, t] of this.touched) if (now - t >= 60_000) this.touched.delete(k);
+  }
+
+  /** Write events now, inside the caller's transaction (a batch line's end is stored with its answer). */
+  async store(events: NewUsageEvent[], db: Db): Promise<void> {
+    await insertUsageEvents({ events, db });
+    for (const e of events) if (e.keyId) this.noteUse(e.keyId);
+    for (const l of this.listeners) l(events);
   }
 
   /** Called with each batch once it is stored. */

@@ -12,6 +12,7 @@ import {
   reserveLimits,
   settleReservation,
 } from "@/db/queries/limits";
+import type { Db } from "@/db/client";
 import type { Account, Tier } from "@/db/schema";
 import { billableQuantities, costOf, pricesToJson } from "../billing/cost";
 import { formatMoney } from "../format";
@@ -102,7 +103,8 @@ export class DbLimiter implements Limiter {
     else this.accounts.clear();
   }
 
-  private plan(key: AuthenticatedKey, cfg: AccountConfig, at: Date, outputTokens: bigint, cost: bigint): Plan {
+  /** A batch line's plan holds only the monthly budgets: batches run outside the live rate windows. */
+  private plan(key: AuthenticatedKey, cfg: AccountConfig, at: Date, outputTokens: bigint, cost: bigint, batch = false): Plan {
     // Months (budgets) follow the account's own time zone when it has one.
     const tz = cfg.account.timezone ?? this.options.timezone;
     const { tier, account } = cfg;
@@ -114,8 +116,8 @@ export class DbLimiter implements Limiter {
     const min = (a: bigint | null, b: bigint | null) => (a === null ? b : b === null ? a : a < b ? a : b);
     const n = (v: number | null | undefined) => (v === null || v === undefined ? null : BigInt(v));
 
-    add("account", "requests", 1n, BigInt(tier.requestsPerMinute));
-    if (outputTokens > 0n) {
+    if (!batch) add("account", "requests", 1n, BigInt(tier.requestsPerMinute));
+    if (outputTokens > 0n && !batch) {
       if (tier.outputTokensPerHour !== null) add("account", "tokensHour", outputTokens, n(tier.outputTokensPerHour));
       if (tier.outputTokensPerDay !== null) add("account", "tokensDay", outputTokens, n(tier.outputTokensPerDay));
       // A key's windows are always counted, so a limit set on a key starts from what the key already used.
@@ -142,8 +144,9 @@ export class DbLimiter implements Limiter {
       units: input.units ?? {},
       estimated: true,
     };
-    const worstCost = costOf(billableQuantities(worst), prices);
-    const plan = this.plan(input.key, cfg, at, outputTokens, worstCost);
+    const batch = Boolean(input.batchId);
+    const worstCost = costOf(billableQuantities(worst, { batch }), prices);
+    const plan = this.plan(input.key, cfg, at, outputTokens, worstCost, batch);
     const reservationId = randomUUID();
     const prepaid = !cfg.tier.postpaid;
     const outcome = await reserveLimits({
@@ -161,6 +164,7 @@ export class DbLimiter implements Limiter {
       activationNanos: prepaid ? cfg.tier.purchaseCreditNanos : null,
       prices: pricesToJson(prices),
       promptTokens: input.estimatedPromptTokens,
+      batchId: input.batchId,
     });
     if (!outcome.ok) {
       const headers = await this.headersFor(input.key, at).catch(() => ({}) as Record<string, string>);
@@ -173,7 +177,8 @@ export class DbLimiter implements Limiter {
     return {
       at,
       headers,
-      settle: (usage, result) => this.settle(reservationId, cfg.account.id, input, at, prices, usage, result.status),
+      costOf: (usage) => costOf(billableQuantities(usage, { batch: Boolean(input.batchId) }), prices),
+      settle: (usage, result) => this.settle(reservationId, cfg.account.id, input, at, prices, usage, result.db),
     };
   }
 
@@ -184,17 +189,18 @@ export class DbLimiter implements Limiter {
     at: Date,
     prices: PriceTable,
     usage: UsageCounts,
-    _status: number,
+    db: Db | undefined,
   ): Promise<bigint> {
     this.open.delete(reservationId);
     this.lastProgress.delete(reservationId);
-    const quantities = billableQuantities(usage);
+    const quantities = billableQuantities(usage, { batch: Boolean(input.batchId) });
     const cost = costOf(quantities, prices);
     const settled = await settleReservation({
       reservationId,
       accountId,
       actual: consumed(usage.completionTokens, cost),
       costNanos: cost,
+      db,
       ledger: {
         keyId: input.key.id,
         modelId: input.model.id,
@@ -203,6 +209,7 @@ export class DbLimiter implements Limiter {
         details: {
           request_id: input.requestId,
           endpoint: input.endpoint,
+          ...(input.batchId ? { batch: true, batch_id: input.batchId } : {}),
           estimated: usage.estimated,
           quantities: Object.fromEntries(Object.entries(quantities).map(([k, v]) => [k, v.toString()])),
           unit_prices_nanos: Object.fromEntries(Object.keys(quantities).map((k) => [k, prices[k as keyof PriceTable].toString()])),

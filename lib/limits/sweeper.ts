@@ -18,6 +18,11 @@ export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Da
   const orphans = await listOrphanReservations({ staleBefore: new Date(now.getTime() - staleMs) });
   let settled = 0;
   for (const r of orphans) {
+    if (r.batchId) {
+      // A batch line whose answer was never stored runs again on another instance and is billed there.
+      if (await settleReservation({ reservationId: r.id, accountId: r.accountId, actual: {}, costNanos: 0n, ledger: { keyId: r.keyId, modelId: r.modelId, usageEventId: crypto.randomUUID(), details: {} } })) settled++;
+      continue;
+    }
     const usage = { promptTokens: r.progress.promptTokens, completionTokens: r.progress.completionTokens, reasoningTokens: 0, units: {} };
     const prices = pricesFromJson(r.prices);
     const quantities = billableQuantities(usage);

@@ -19,7 +19,17 @@ export interface TestServer {
 
 /** The gateway behind the same Node listener the production server uses, on a free port. */
 export async function startGatewayServer(
-  options: { limiter?: Limiter; prices?: PriceBook; router?: RouterOptions; maxBodyBytes?: number; maxAudioBytes?: number; allowRemoteImages?: boolean } = {},
+  options: {
+    limiter?: Limiter;
+    prices?: PriceBook;
+    router?: RouterOptions;
+    maxBodyBytes?: number;
+    maxAudioBytes?: number;
+    maxFileBytes?: number;
+    allowRemoteImages?: boolean;
+    /** Batch lines this server runs at once; none unless asked. */
+    batchConcurrency?: number;
+  } = {},
 ): Promise<TestServer> {
   const gateway = createGateway({
     catalogue: new Catalogue({ refreshMs: 200, missRefreshMs: 0 }),
@@ -29,9 +39,10 @@ export async function startGatewayServer(
     limiter: options.limiter,
     maxBodyBytes: options.maxBodyBytes,
     maxAudioBytes: options.maxAudioBytes,
+    maxFileBytes: options.maxFileBytes,
     allowRemoteImages: options.allowRemoteImages,
   });
-  const runtime = startGateway(gateway);
+  const runtime = startGateway(gateway, { batchConcurrency: options.batchConcurrency ?? 0 });
   const server = http.createServer(
     apiListener(
       (r) => gateway.handle(r),

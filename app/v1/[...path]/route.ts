@@ -4,4 +4,5 @@ import { serveGateway } from "@/lib/gateway";
 export const dynamic = "force-dynamic";
 export const GET = serveGateway;
 export const POST = serveGateway;
+export const DELETE = serveGateway;
 export const OPTIONS = serveGateway;

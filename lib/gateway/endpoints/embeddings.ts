@@ -11,7 +11,7 @@ type Json = Record<string, unknown>;
 
 const MAX_INPUTS = 2048;
 
-const embeddingsSchema = z.looseObject({
+export const embeddingsSchema = z.looseObject({
   model: modelField,
   input: z.unknown().optional(),
   encoding_format: z.enum(["float", "base64"], { error: "must be 'float' or 'base64'" }).optional(),

@@ -44,6 +44,7 @@ export async function generate(
     maxOutputTokens: maxTokens * n,
     estimatedPromptTokens: estimateTokens(input.promptChars),
     usageEventId: ctx.usageEventId,
+    batchId: ctx.batch?.batchId,
     progress: () => ({ promptTokens: estimateTokens(input.promptChars), completionTokens: ctx.liveCompletionTokens }),
   });
   Object.assign(ctx.headers, ctx.reservation.headers);

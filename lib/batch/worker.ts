@@ -1,0 +1,213 @@
+import {
+  type ClaimedLine,
+  claimFinalizingForPlatform,
+  claimLinesForPlatform,
+  claimValidationForPlatform,
+  findBatchEndpoint,
+  findKeyOfBatch,
+  listSealableForPlatform,
+  releaseLine,
+  requeueLostLinesForPlatform,
+  sealBatchForPlatform,
+} from "@/db/queries/batches";
+import type { AuthenticatedKey } from "../keys/cache";
+import { log } from "../log";
+import type { Gateway } from "../gateway/pipeline";
+import { finalizeBatch } from "./finalize";
+import { LineStore, runLine } from "./run-line";
+import { type FileStorage, fileStorage } from "./storage";
+import { validateBatch } from "./validate";
+
+export interface BatchWorkerOptions {
+  gateway: Gateway;
+  /** This instance's id in gateway_instances, whose heartbeat tells the others it is alive. */
+  workerId: string;
+  /** Lines in flight at once on this instance, when it serves no live request; each live request in flight takes one of them. */
+  concurrency: number;
+  storage?: FileStorage;
+  /** How often an idle worker looks for work. */
+  pollMs?: number;
+  /** An instance silent this long is lost: its lines and batches are taken over (as the limits sweeper judges). */
+  staleMs?: number;
+}
+
+const KEY_TTL_MS = 5_000;
+
+/**
+ * Works the batch queue in the background of an instance (the server, or
+ * `llmaas worker`): validates new batches, runs lines (at most
+ * `concurrency` at once, so live traffic keeps the rest of the instance),
+ * seals batches that are done, cancelled or past their window, and writes
+ * their files. Every step is claimed in Postgres, so any number of
+ * instances share the work, and a lost instance's share is taken over.
+ */
+export class BatchWorker {
+  private stopped = true;
+  /** Lines at a backend: at most `concurrency`, less the live requests in flight. */
+  private active = 0;
+  /** Lines answered, waiting for their answers to be stored. */
+  private storing = 0;
+  /** Wakes a napping loop: the line loop when a line ends, both on stop. */
+  private wakers = { lines: null as (() => void) | null, tasks: null as (() => void) | null };
+  private loops: Promise<void>[] = [];
+  private keys = new Map<string, { key: AuthenticatedKey | null; at: number }>();
+  private endpoints = new Map<string, { endpoint: string; keyId: string }>();
+  private readonly storage: FileStorage;
+  private readonly store: LineStore;
+  private readonly pollMs: number;
+  private readonly staleMs: number;
+
+  constructor(private readonly options: BatchWorkerOptions) {
+    this.storage = options.storage ?? fileStorage();
+    this.store = new LineStore(options.gateway.options.recorder);
+    // Idle, a worker asks the database about twice a second in all: little beside live traffic.
+    this.pollMs = options.pollMs ?? 1000;
+    this.staleMs = options.staleMs ?? 15_000;
+  }
+
+  private staleBefore = () => new Date(Date.now() - this.staleMs);
+
+  private nap(loop: keyof BatchWorker["wakers"], ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakers[loop] = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.wakers[loop] = done;
+    });
+  }
+
+  private wake(loop: keyof BatchWorker["wakers"]) {
+    this.wakers[loop]?.();
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loops = [this.lineLoop(), this.taskLoop()];
+  }
+
+  /** Stop claiming, and wait for the lines and the step in flight to be stored. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake("lines");
+    this.wake("tasks");
+    await Promise.all(this.loops);
+    while (this.active > 0 || this.storing > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private async lineLoop(): Promise<void> {
+    while (!this.stopped) {
+      // Live requests in flight on this instance take batch slots first; a batch always keeps one line going.
+      const live = Math.max(0, this.options.gateway.inFlight - this.active);
+      const free = Math.max(1, this.options.concurrency - live) - this.active;
+      // Answers are stored in groups while the next lines run; a slow database holds new claims back.
+      if (free <= 0 || this.storing > 8 * this.options.concurrency) {
+        await this.nap("lines", this.pollMs);
+        continue;
+      }
+      let claimed: ClaimedLine[] = [];
+      try {
+        claimed = await claimLinesForPlatform({ workerId: this.options.workerId, limit: free });
+      } catch (err) {
+        log.warn("claiming batch lines failed", { error: (err as Error).message });
+      }
+      if (claimed.length === 0) {
+        await this.nap("lines", this.pollMs);
+        continue;
+      }
+      for (const line of claimed) {
+        this.active++;
+        void this.run(line).finally(() => {
+          this.active--;
+          this.wake("lines");
+        });
+      }
+    }
+  }
+
+  private async run(line: ClaimedLine): Promise<void> {
+    const hold = { batchId: line.batchId, lineNo: line.lineNo, workerId: this.options.workerId, attempts: line.attempts };
+    try {
+      const batch = await this.batchOf(line.batchId);
+      const key = await this.keyOf(line.batchId);
+      const finished = await runLine({ gateway: this.options.gateway, line, hold, endpoint: batch.endpoint, key });
+      this.storing++;
+      void this.store.add(finished).finally(() => {
+        this.storing--;
+        this.wake("lines");
+      });
+    } catch (err) {
+      log.error("running a batch line failed; it goes back in the queue", { batchId: line.batchId, line: line.lineNo, error: (err as Error).message });
+      await releaseLine({ line: hold }).catch(() => {});
+    }
+  }
+
+  private async batchOf(id: string) {
+    let b = this.endpoints.get(id);
+    if (!b) {
+      const found = await findBatchEndpoint({ id });
+      if (!found) throw new Error("batch not found");
+      b = found;
+      if (this.endpoints.size > 10_000) this.endpoints.clear();
+      this.endpoints.set(id, b);
+    }
+    return b;
+  }
+
+  /** The batch's key as the gateway authenticates it, or null once it is revoked or expired. */
+  private async keyOf(batchId: string): Promise<AuthenticatedKey | null> {
+    const cached = this.keys.get(batchId);
+    if (cached && Date.now() - cached.at < KEY_TTL_MS) return cached.key;
+    const row = await findKeyOfBatch({ batchId });
+    let key: AuthenticatedKey | null = null;
+    if (row && !row.revokedAt && !(row.expiresAt && row.expiresAt.getTime() <= Date.now())) {
+      const { hash: _h, lastUsedAt: _l, previousHash: _p, ...rest } = row;
+      key = rest;
+    }
+    if (this.keys.size > 10_000) this.keys.clear();
+    this.keys.set(batchId, { key, at: Date.now() });
+    return key;
+  }
+
+  private async taskLoop(): Promise<void> {
+    while (!this.stopped) {
+      let worked = false;
+      try {
+        worked = await this.step();
+      } catch (err) {
+        log.warn("a batch step failed; it will be tried again", { error: (err as Error).message });
+      }
+      if (!worked) await this.nap("tasks", this.pollMs);
+    }
+  }
+
+  /** One round of batch-level work; true when something was done (so the next round starts at once). */
+  async step(): Promise<boolean> {
+    const { workerId } = this.options;
+    let worked = (await requeueLostLinesForPlatform({ staleBefore: this.staleBefore() })) > 0;
+    const toValidate = await claimValidationForPlatform({ workerId, staleBefore: this.staleBefore() });
+    if (toValidate) {
+      await validateBatch({
+        batch: toValidate,
+        workerId,
+        storage: this.storage,
+        maxBodyBytes: this.options.gateway.options.maxBodyBytes,
+        stopping: () => this.stopped,
+      });
+      worked = true;
+    }
+    for (const id of await listSealableForPlatform({ staleBefore: this.staleBefore() })) {
+      if (await sealBatchForPlatform({ id, staleBefore: this.staleBefore() })) worked = true;
+    }
+    const toFinalize = await claimFinalizingForPlatform({ workerId, staleBefore: this.staleBefore() });
+    if (toFinalize) {
+      await finalizeBatch({ batch: toFinalize, workerId, storage: this.storage });
+      worked = true;
+    }
+    return worked;
+  }
+}
