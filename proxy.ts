@@ -77,9 +77,23 @@ export async function proxy(request: NextRequest) {
   }
   // The session is renewed on pages and console API calls; sign-in, sign-out
   // (server actions, Auth.js's own routes) and health checks set or need none.
-  const renew = !request.headers.has("next-action") && !pathname.startsWith("/api/auth/") && pathname !== "/api/health";
+  const renew =
+    hasSessionCookie(request) && !request.headers.has("next-action") && !pathname.startsWith("/api/auth/") && pathname !== "/api/health";
   if (!renew) return handle(request);
-  return (await withSession)(request);
+  return onlySessionCookie(await (await withSession)(request));
+}
+
+function hasSessionCookie(request: NextRequest): boolean {
+  return request.cookies.getAll().some((c) => c.name.includes("authjs.session-token"));
+}
+
+/** Auth.js also hands out its CSRF and callback cookies on every call; only the session's belongs here. */
+function onlySessionCookie(response: NextResponse): NextResponse {
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length === 0) return response;
+  response.headers.delete("set-cookie");
+  for (const cookie of cookies) if (cookie.includes("authjs.session-token")) response.headers.append("set-cookie", cookie);
+  return response;
 }
 
 export const config = {

@@ -8,11 +8,11 @@ const outlineOf = (locator: Locator) => locator.evaluate((el) => {
   return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
 });
 
-/** Presses Tab until `target` has the focus, at most `limit` times; fails if it never does. */
-async function tabTo(page: Page, target: Locator, limit = 30) {
+/** Presses Tab (or Shift+Tab) until `target` has the focus, at most `limit` times; fails if it never does. */
+async function tabTo(page: Page, target: Locator, { back = false, limit = 60 } = {}) {
   for (let i = 0; i < limit; i++) {
     if (await target.evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press("Tab");
+    await page.keyboard.press(back ? "Shift+Tab" : "Tab");
   }
   await expect(target).toBeFocused();
 }
@@ -47,8 +47,8 @@ test("signing in, skipping the menu and chatting work from the keyboard alone", 
   await expect(chat.lastAnswer()).toContainText("You said: Typed with the keyboard");
   await expect(chat.lastAnswer().getByTestId("stat-cost")).toBeVisible();
 
-  // The View code snippet can be reached and scrolled without a mouse.
-  await tabTo(page, page.getByTestId("view-code"));
+  // The View code snippet can be reached and scrolled without a mouse (the button is above the conversation).
+  await tabTo(page, page.getByTestId("view-code"), { back: true });
   await page.keyboard.press("Enter");
   const dialog = page.getByTestId("view-code-dialog");
   await expect(dialog).toBeVisible();
