@@ -97,7 +97,7 @@ export const users = pgTable(
     /**
      * Stamped into every console session at sign-in and compared on each request: raising it ends
      * all of the user's sessions. Sign-out raises it; so does a trigger (migration
-     * 0007_session_version) whenever the password, role, superadmin flag, account, email or
+     * 0010_session_version) whenever the password, role, superadmin flag, account, email or
      * disabled state changes, whichever code changes them.
      */
     sessionVersion: integer("session_version").notNull().default(0),

@@ -1,5 +1,5 @@
 import { type Page, expect, test } from "@playwright/test";
-import { signInAsAdmin } from "./fixtures";
+import { ADMIN, llmaas, signInAsAdmin } from "./fixtures";
 import { violationsInBothSchemes } from "./support/axe";
 import { ChatPage } from "./pages/chat-page";
 import { toneWav } from "./support/wav";
@@ -25,6 +25,10 @@ const PAGES: ConsolePage[] = [
   { path: "/embeddings", fill: fillEmbeddings },
   { path: "/speech", fill: fillSpeech },
   { path: "/transcribe", fill: fillTranscription },
+  { path: "/keys", fill: fillKeys },
+  // After the playgrounds above, the account has usage to chart.
+  { path: "/usage" },
+  { path: "/budget" },
 ];
 
 test.beforeEach(async ({ page }) => {
@@ -86,4 +90,10 @@ async function fillTranscription(page: Page) {
   await page.getByTestId("audio-file").setInputFiles({ name: "meeting.wav", mimeType: "audio/wav", buffer: toneWav(3) });
   await page.getByTestId("transcribe-submit").click();
   await expect(page.getByTestId("segment")).toHaveCount(3);
+}
+
+async function fillKeys(page: Page) {
+  llmaas("key", "create", "--email", ADMIN.email, "--name", "accessibility-check");
+  await page.reload();
+  await expect(page.getByText("accessibility-check").first()).toBeVisible();
 }

@@ -1,5 +1,5 @@
 import { type Locator, type Page, expect, test } from "@playwright/test";
-import { ADMIN } from "./fixtures";
+import { ADMIN, screenshotBothSchemes } from "./fixtures";
 import { ChatPage } from "./pages/chat-page";
 
 /** The outline a focused control draws (style and width), as the browser computes it. */
@@ -31,6 +31,7 @@ test("signing in, skipping the menu and chatting work from the keyboard alone", 
   const skip = page.getByTestId("skip-link");
   await expect(skip).toBeFocused();
   await expect(skip).toBeInViewport();
+  await page.screenshot({ path: "test-results/screenshots/skip-link.png" });
   await page.keyboard.press("Enter");
   await expect(page.locator("main#content")).toBeFocused();
   await page.keyboard.press("Tab");
@@ -42,6 +43,7 @@ test("signing in, skipping the menu and chatting work from the keyboard alone", 
   // The chat box shows the focus with the same 2 px outline as every other control.
   const box = chat.input.locator("xpath=..");
   expect(await outlineOf(box)).toEqual({ style: "solid", width: 2 });
+  await page.screenshot({ path: "test-results/screenshots/chat-input-focus.png" });
   await page.keyboard.type("Typed with the keyboard");
   await page.keyboard.press("Enter");
   await expect(chat.lastAnswer()).toContainText("You said: Typed with the keyboard");
@@ -80,4 +82,5 @@ test("the transcription page's file picker shows where the focus is", async ({ p
   expect(await outlineOf(label)).toMatchObject({ style: "none" });
   await tabTo(page, input);
   expect(await outlineOf(label)).toEqual({ style: "solid", width: 2 });
+  await screenshotBothSchemes(page, "transcribe-file-focus");
 });

@@ -7,7 +7,7 @@ const caller = vi.hoisted(() => ({ signedIn: true }));
 vi.mock("./auth", () => ({
   consoleCaller: async () => {
     if (!caller.signedIn) throw new AppError(401, "authentication_error", "signed out", null, "not_signed_in");
-    return { user: { id: "u1" }, key: { id: "k1" } };
+    return { user: { id: "u1", accountId: "a1", role: "member", superadmin: false }, key: { id: "k1" } };
   },
 }));
 

@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { SAFE_METHODS, isSameOrigin } from "@/lib/security/origin";
 import { consoleCaller } from "./auth";
+import type { Caller } from "./authz";
 
 export type ConsoleCaller = Awaited<ReturnType<typeof consoleCaller>>;
 
@@ -17,7 +18,10 @@ export interface ConsoleRouteOptions {
 }
 
 export interface ConsoleRouteContext<P> {
+  /** The signed-in user (from the session) and their console key, for calls into the gateway. */
   caller: ConsoleCaller;
+  /** The same person as lib/console/authz.ts knows them, for permission checks and account-scoped queries. */
+  who: Caller;
   params: P;
 }
 
@@ -53,7 +57,8 @@ export function consoleRoute<P = Record<string, never>>(handler: Handler<P>, opt
     try {
       checkConsoleRequest(request, options);
       const caller = await consoleCaller();
-      return await handler(request, { caller, params: await context.params });
+      const { id: userId, accountId, role, superadmin } = caller.user;
+      return await handler(request, { caller, who: { userId, accountId, role, superadmin }, params: await context.params });
     } catch (err) {
       if (!(err instanceof AppError)) {
         log.error("console request failed", { path: new URL(request.url).pathname, error: err instanceof Error ? err.message : String(err) });
