@@ -29,7 +29,7 @@ export interface PageHeaderOptions {
 
 export function permissionsPolicy(path: string): string {
   const microphone = MICROPHONE_PAGES.some((p) => path === p || path.startsWith(`${p}/`)) ? "(self)" : "()";
-  return `camera=(), microphone=${microphone}, geolocation=(), payment=(), usb=(), interest-cohort=()`;
+  return `camera=(), microphone=${microphone}, geolocation=(), payment=(), usb=()`;
 }
 
 /** The Content-Security-Policy of a page: its own scripts (by nonce), styles, data: and blob: media, nothing else. */
