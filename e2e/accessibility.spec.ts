@@ -29,6 +29,9 @@ const PAGES: ConsolePage[] = [
   // After the playgrounds above, the account has usage to chart.
   { path: "/usage" },
   { path: "/budget" },
+  { path: "/finance" },
+  { path: "/finance/statement" },
+  { path: "/audit" },
 ];
 
 // axe runs four times on a filled page; on a busy machine that outlasts the default 30 s.
