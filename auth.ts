@@ -1,9 +1,10 @@
 import NextAuth, { AuthError, CredentialsSignin, type DefaultSession, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import { findUserByEmail, findUserById } from "@/db/queries/users";
+import { bumpSessionVersion, findUserByEmail, findUserById } from "@/db/queries/users";
 import type { Role } from "@/lib/accounts";
 import { authSecret } from "@/lib/auth-secret";
+import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { loginLockedFor, recordLoginFailure } from "@/lib/login-throttle";
 import { hashPassword, verifyPassword } from "@/lib/passwords";
@@ -25,6 +26,8 @@ declare module "@auth/core/jwt" {
     accountId?: string;
     role?: Role;
     superadmin?: boolean;
+    /** The user's session version when this session was opened (users.session_version). */
+    sessionVersion?: number;
   }
 }
 
@@ -58,15 +61,27 @@ async function passwordMatches(password: string, hash: string | undefined): Prom
 let config: NextAuthConfig | undefined;
 
 function buildConfig(): NextAuthConfig {
+  const settings = env();
+  const publicUrl = settings.LLMAAS_PUBLIC_URL?.replace(/\/+$/, "");
+  // Auth.js builds its redirects and callback URLs on AUTH_URL when set, instead of on request headers.
+  if (publicUrl && !process.env.AUTH_URL) process.env.AUTH_URL = `${publicUrl}/api/auth`;
   return {
     secret: authSecret(),
     trustHost: true,
-    session: { strategy: "jwt" },
+    // The cookie and its token are renewed on every request (proxy.ts), so this is a time of inactivity.
+    session: { strategy: "jwt", maxAge: Math.floor(settings.LLMAAS_SESSION_IDLE_TIMEOUT / 1000) },
+    // Secure cookies follow the public URL when there is one, not what a proxy's header says.
+    ...(publicUrl ? { useSecureCookies: publicUrl.startsWith("https:") } : {}),
     pages: { signIn: "/login" },
     logger: {
-      // A wrong password is an everyday event, not a server error worth a stack trace.
       error(error) {
+        // A wrong password is an everyday event, not a server error worth a stack trace.
         if (error instanceof AuthError && error.type === "CredentialsSignin") return;
+        // So is a client posting to the sign-in endpoints without the form's CSRF token (probes, scanners).
+        if (error instanceof AuthError && error.type === "MissingCSRF") {
+          log.warn("sign-in request refused: missing CSRF token", { type: error.type });
+          return;
+        }
         log.error("sign-in machinery failed", { type: error.name, message: error.message, stack: error.stack });
       },
       warn: (code) => log.warn("auth warning", { code }),
@@ -88,15 +103,26 @@ function buildConfig(): NextAuthConfig {
         },
       }),
     ],
+    events: {
+      // Signing out ends the user's sessions everywhere, including copies of the token kept elsewhere.
+      async signOut(message) {
+        const userId = "token" in message ? message.token?.sub : undefined;
+        if (userId) await bumpSessionVersion({ userId });
+      },
+    },
     callbacks: {
       // Reloads the user on every request: a deleted or disabled user is signed
-      // out and a changed role applies at once, not when the token expires.
+      // out and a changed role applies at once, not when the token expires. A
+      // session opened before the user's sessions were ended (sign-out, new
+      // password, role change, disable) is refused.
       async jwt({ token, user }) {
         const id = user?.id ?? token.sub;
         const current = id ? await findUserById({ id }) : undefined;
         if (!current || current.disabledAt) return null;
+        if (!user && token.sessionVersion !== current.sessionVersion) return null;
         return {
           ...token,
+          sessionVersion: current.sessionVersion,
           sub: current.id,
           email: current.email,
           name: current.name,

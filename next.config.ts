@@ -9,6 +9,10 @@ const nextConfig: NextConfig = {
    */
   serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "pg", "bcryptjs", "node-llama-cpp"],
   poweredByHeader: false,
+  // Pages and /api get theirs from proxy.ts; static files (not seen by it) at least this.
+  async headers() {
+    return [{ source: "/_next/static/:path*", headers: [{ key: "x-content-type-options", value: "nosniff" }] }];
+  },
 };
 
 export default nextConfig;

@@ -59,7 +59,8 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      command: `rm -rf .data/e2e && LLMAAS_DATA_DIR=.data/e2e PORT=${PORT} NODE_ENV=production npx tsx server.ts`,
+      // The public URL is set, as in a real deployment: cross-origin checks, redirects and cookies follow it.
+      command: `rm -rf .data/e2e && LLMAAS_DATA_DIR=.data/e2e LLMAAS_PUBLIC_URL=${baseURL} PORT=${PORT} NODE_ENV=production npx tsx server.ts`,
       url: `${baseURL}/api/health`,
       reuseExistingServer: false,
       timeout: 180_000,

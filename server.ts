@@ -18,6 +18,7 @@ import { watchModelsFolder } from "./lib/engine/watch";
 import { announceReady } from "./lib/start-banner";
 import { healthReport } from "./lib/health";
 import { log } from "./lib/log";
+import { pinForwardedHeaders } from "./lib/security/origin";
 
 async function main() {
   let settings;
@@ -59,7 +60,10 @@ async function main() {
     const nextApp = next({ dev, hostname: settings.HOST, port: settings.PORT });
     const handleNext = nextApp.getRequestHandler();
     await nextApp.prepare();
-    fallback = (req, res) => void handleNext(req, res, parse(req.url ?? "/", true));
+    fallback = (req, res) => {
+      pinForwardedHeaders(req.headers, settings.LLMAAS_PUBLIC_URL);
+      void handleNext(req, res, parse(req.url ?? "/", true));
+    };
   }
 
   let stopping = false;

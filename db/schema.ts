@@ -94,6 +94,13 @@ export const users = pgTable(
     superadmin: boolean("superadmin").notNull().default(false),
     /** A disabled user cannot sign in, is signed out at once, and their keys are revoked. */
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /**
+     * Stamped into every console session at sign-in and compared on each request: raising it ends
+     * all of the user's sessions. Sign-out raises it; so does a trigger (migration
+     * 0010_session_version) whenever the password, role, superadmin flag, account, email or
+     * disabled state changes, whichever code changes them.
+     */
+    sessionVersion: integer("session_version").notNull().default(0),
     createdAt: created(),
   },
   (t) => [uniqueIndex("users_email_idx").on(sql`lower(${t.email})`), index("users_account_idx").on(t.accountId)],

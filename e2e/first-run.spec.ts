@@ -3,6 +3,7 @@ import { ADMIN, screenshotBothSchemes, BASE_URL } from "./fixtures";
 import { ConsolePage } from "./pages/console-page";
 import { LoginPage } from "./pages/login-page";
 import { SetupPage } from "./pages/setup-page";
+import { violationsInBothSchemes } from "./support/axe";
 
 // Runs against an install nobody has set up; the last test sets it up, so order matters.
 test.describe.configure({ mode: "serial" });
@@ -17,6 +18,7 @@ test("a fresh install sends every visitor to /setup", async ({ page }) => {
 test("setup says what is wrong with each field and keeps what was typed", async ({ page }) => {
   const setup = new SetupPage(page);
   await setup.goto();
+  expect(await violationsInBothSchemes(page)).toEqual([]);
   await setup.createFirstAdmin({ accountName: " ", name: "Ada", email: "not-an-email", password: "short", confirm: "other" });
 
   await expect(setup.fieldError("account-name")).toHaveText("Enter a name for the account");
@@ -29,6 +31,9 @@ test("setup says what is wrong with each field and keeps what was typed", async 
   await expect(page.getByTestId("setup-passwords-cleared")).toContainText("type them again");
   await expect(setup.email).toHaveAttribute("aria-invalid", "true");
   await expect(page).toHaveURL(/\/setup$/);
+  // Focus goes to the first field to correct, not back to the top of the page.
+  await expect(setup.accountName).toBeFocused();
+  expect(await violationsInBothSchemes(page)).toEqual([]);
   await screenshotBothSchemes(page, "setup-errors");
 });
 

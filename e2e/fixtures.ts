@@ -28,6 +28,21 @@ export async function screenshotBothSchemes(page: Page, name: string) {
   await page.emulateMedia({ colorScheme: null });
 }
 
+/**
+ * A user of the admin's account for a spec that leaves things behind
+ * (conversations, keys), so that other specs find the admin's as they expect.
+ * Made on first use.
+ */
+export function userOfAcme(email: string, role: "admin" | "member" = "admin") {
+  const who = { email, password: `${email} password` };
+  try {
+    llmaas("user", "create", "--email", who.email, "--password", who.password, "--account", ADMIN.accountName, "--role", role);
+  } catch (err) {
+    if (!String((err as { stderr?: string }).stderr ?? err).includes("already exists")) throw err;
+  }
+  return who;
+}
+
 /** A member of the admin's account, made with the models, who has never opened the console. */
 export const MEMBER = { email: "ben@acme.test", password: "member password 1" } as const;
 

@@ -30,6 +30,8 @@ async function expectInvisible(page: Page, own: { requestId: string; conversatio
 }
 
 test("nobody sees or touches another person's conversations or usage, in their account or another", async ({ browser }) => {
+  // Two CLI runs and three sign-ins: on a busy machine more than the default 30 s.
+  test.setTimeout(90_000);
   llmaas("account", "create", "--name", "Rival Labs");
   llmaas("user", "create", "--email", OUTSIDER.email, "--password", OUTSIDER.password, "--account", "Rival Labs", "--role", "admin");
 

@@ -18,6 +18,13 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ LLMAAS_ENGINE_PARALLEL: "0" })).toThrow(/LLMAAS_ENGINE_PARALLEL/);
   });
 
+  it("reads the console session's idle timeout as a duration, 12 hours by default", () => {
+    expect(parseEnv({}).LLMAAS_SESSION_IDLE_TIMEOUT).toBe(12 * 3_600_000);
+    expect(parseEnv({ LLMAAS_SESSION_IDLE_TIMEOUT: "30m" }).LLMAAS_SESSION_IDLE_TIMEOUT).toBe(30 * 60_000);
+    expect(() => parseEnv({ LLMAAS_SESSION_IDLE_TIMEOUT: "forever" })).toThrow(/LLMAAS_SESSION_IDLE_TIMEOUT/);
+    expect(() => parseEnv({ LLMAAS_PUBLIC_URL: "ftp://llm.example.com" })).toThrow(/LLMAAS_PUBLIC_URL/);
+  });
+
   it("treats empty variables as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", PORT: "" }).PORT).toBe(3000);
   });

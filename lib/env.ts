@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseDuration } from "./duration";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -32,8 +33,21 @@ const schema = z.object({
   LLMAAS_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   /** Earlier values of LLMAAS_SECRET_KEY (comma-separated) whose secrets are still read, and sealed again with the current key at start. */
   LLMAAS_SECRET_KEY_OLD: z.string().optional(),
-  /** The address users reach the platform at; shown in code snippets. */
-  LLMAAS_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * The address users reach the platform at. When set it is the source of truth for the console's own
+   * origin (cross-origin checks), its redirects and whether cookies are Secure; shown in code snippets.
+   */
+  LLMAAS_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), "must be an http:// or https:// URL")
+    .optional(),
+  /** How long a console session lasts without being used ("12h", "30m", "7d"); each request starts the time again. */
+  LLMAAS_SESSION_IDLE_TIMEOUT: z
+    .string()
+    .default("12h")
+    .refine((v) => /^\s*[1-9]\d*\s*[mhdw]\s*$/.test(v), "must be a number followed by m, h, d or w (e.g. 12h)")
+    .transform((v) => parseDuration(v, "LLMAAS_SESSION_IDLE_TIMEOUT")),
   /** Largest JSON body the gateway accepts, in bytes: room for a few base64 images by default. */
   LLMAAS_MAX_BODY_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   /** Largest uploaded audio file, in bytes. */

@@ -105,11 +105,12 @@ export function TranscriptionPlayground({ models, baseUrl, initialModel }: { mod
           {...dropProps}
           data-testid="audio-drop"
         >
-          <label htmlFor="audio-file" className="cursor-pointer font-medium underline underline-offset-2">
+          {/* The input is hidden but keeps the focus; its label shows it, as the control people see. */}
+          <input id="audio-file" type="file" accept="audio/*,video/mp4,video/webm" className="peer sr-only" data-testid="audio-file" onChange={(e) => e.target.files?.[0] && choose(e.target.files[0])} />
+          <label htmlFor="audio-file" className="cursor-pointer rounded-sm font-medium underline underline-offset-2 peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-ring">
             Choose an audio file
           </label>
           <span className="text-muted"> or drop one here</span>
-          <input id="audio-file" type="file" accept="audio/*,video/mp4,video/webm" className="sr-only" data-testid="audio-file" onChange={(e) => e.target.files?.[0] && choose(e.target.files[0])} />
           <p className="mt-1 text-xs text-muted">mp3, wav, m4a, webm, ogg, flac</p>
           <div className="mt-3">
             {recorder.recording ? (

@@ -1,16 +1,19 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
 import { login, type LoginState } from "@/app/(auth)/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
+import { useFocusOnError } from "./use-focus-on-error";
 
 /** The sign-in form; a notice from the page before (signed out, account ready) gives way to the first error. */
 export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
   const [state, action] = useActionState<LoginState, FormData>(login, {});
+  const form = useRef<HTMLFormElement>(null);
+  useFocusOnError(form, state, !!state.error);
   return (
-    <form action={action} className="space-y-4" data-testid="login-form">
+    <form ref={form} action={action} className="space-y-4" data-testid="login-form">
       {notice && !state.error && (
         <Alert tone="notice" testId="login-notice">
           {notice}
@@ -38,6 +41,7 @@ export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice
         type="password"
         autoComplete="current-password"
         required
+        data-focus-on-error
         testId="login-password"
       />
       <SubmitButton pendingLabel="Signing in…" testId="login-submit">

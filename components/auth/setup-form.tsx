@@ -1,16 +1,19 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
 import { setup, type SetupState } from "@/app/(auth)/actions";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
+import { useFocusOnError } from "./use-focus-on-error";
 
 export function SetupForm({ minPasswordLength }: { minPasswordLength: number }) {
   const [state, action] = useActionState<SetupState, FormData>(setup, {});
   const errors = state.fieldErrors ?? {};
+  const form = useRef<HTMLFormElement>(null);
+  useFocusOnError(form, state, Object.keys(errors).length > 0 || !!state.error);
   return (
-    <form action={action} className="space-y-4" data-testid="setup-form" noValidate>
+    <form ref={form} action={action} className="space-y-4" data-testid="setup-form" noValidate>
       {state.error && (
         <Alert tone="error" testId="setup-error">
           {state.error}

@@ -43,7 +43,7 @@ export function SimilarityMatrix({ texts, vectors }: { texts: string[]; vectors:
                     key={j}
                     data-testid="similarity-cell"
                     className="size-12 rounded text-center font-medium tabular-nums"
-                    style={{ backgroundColor: `color-mix(in oklab, var(--color-sky-500) ${Math.round(alpha * 70)}%, transparent)` }}
+                    style={{ backgroundColor: `color-mix(in oklab, var(--heat) ${Math.round(alpha * 70)}%, transparent)` }}
                     title={`${i + 1} vs ${j + 1}: ${s.toFixed(4)}`}
                   >
                     {s.toFixed(2)}

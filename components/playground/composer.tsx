@@ -46,7 +46,7 @@ export function Composer({
 
   return (
     <form
-      className="rounded-lg border bg-surface shadow-xs focus-within:border-ring"
+      className="rounded-lg border bg-surface shadow-xs has-[textarea:focus-visible]:border-ring has-[textarea:focus-visible]:outline-2 has-[textarea:focus-visible]:outline-offset-2 has-[textarea:focus-visible]:outline-ring"
       onSubmit={(e) => {
         e.preventDefault();
         send();

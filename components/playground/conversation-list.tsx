@@ -60,7 +60,7 @@ export function ConversationList({
                 onClick={() => onDelete(c.id)}
                 data-testid="conversation-delete"
                 aria-label={`Delete conversation ${c.title}`}
-                className="rounded px-1.5 py-1 text-xs text-muted opacity-60 group-hover:opacity-100 hover:bg-accent hover:text-danger focus-visible:opacity-100"
+                className="rounded px-1.5 py-1 text-xs text-muted hover:bg-accent hover:text-danger"
               >
                 Delete
               </button>

@@ -8,7 +8,8 @@ export function CodeBlock({ label, code, testId }: { label: string; code: string
         <span>{label}</span>
         <CopyButton text={code} what={label.toLowerCase()} testId={`${testId}-copy`} />
       </figcaption>
-      <pre className="scroll-cue overflow-x-auto p-3 text-[13px] leading-relaxed" tabIndex={0}>
+      {/* Focusable, so that a keyboard can scroll a long line into view. */}
+      <pre tabIndex={0} role="region" aria-label={`${label} snippet`} className="scroll-cue overflow-x-auto p-3 text-[13px] leading-relaxed focus-visible:-outline-offset-2">
         <code data-testid={testId}>{code}</code>
       </pre>
     </figure>

@@ -90,3 +90,12 @@ export async function setUserDisabled({ userId, disabled }: { userId: string; di
     return { user, revokedKeyIds: revoked.map((k) => k.id) };
   });
 }
+
+/** Ends every console session of a user: each one carries the version it was opened under. */
+export async function bumpSessionVersion({ userId }: { userId: string }) {
+  const db = await getDb();
+  await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, userId));
+}

@@ -128,6 +128,8 @@ export function apiListener(
       fallback(req, res);
       return;
     }
+    // An answer of the API is data, never a document a browser should guess the type of.
+    res.setHeader("x-content-type-options", "nosniff");
     let request: Request;
     try {
       request = toWebRequest(req, res);

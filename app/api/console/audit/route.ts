@@ -1,23 +1,18 @@
 import { stringify } from "csv-stringify/sync";
 import { listAuditAs } from "@/lib/audit/list";
-import { actionCaller } from "@/lib/console/caller";
-import { toAppError } from "@/lib/errors";
+import { consoleRoute } from "@/lib/console/route";
 
 export const dynamic = "force-dynamic";
 
 /** The audit log as CSV, for the same filters as the page (up to 100,000 entries, newest first). */
-export async function GET(request: Request) {
-  try {
-    const params = Object.fromEntries(new URL(request.url).searchParams);
-    const { entries } = await listAuditAs(await actionCaller(), { action: params.action, actor: params.actor }, 100_000);
-    const records = [
-      ["at", "actor", "account_id", "action", "object_type", "object_id", "before", "after"],
-      ...entries.map((e) => [e.at.toISOString(), e.actor, e.accountId ?? "", e.action, e.objectType, e.objectId, e.before ? JSON.stringify(e.before) : "", e.after ? JSON.stringify(e.after) : ""]),
-    ];
-    return new Response(stringify(records), {
-      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="audit-log.csv"', "cache-control": "no-store" },
-    });
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+export const GET = consoleRoute(async (request, { who }) => {
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const { entries } = await listAuditAs(who, { action: params.action, actor: params.actor }, 100_000);
+  const records = [
+    ["at", "actor", "account_id", "action", "object_type", "object_id", "before", "after"],
+    ...entries.map((e) => [e.at.toISOString(), e.actor, e.accountId ?? "", e.action, e.objectType, e.objectId, e.before ? JSON.stringify(e.before) : "", e.after ? JSON.stringify(e.after) : ""]),
+  ];
+  return new Response(stringify(records), {
+    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="audit-log.csv"', "cache-control": "no-store" },
+  });
+});

@@ -1,6 +1,6 @@
 import { insertConversation, listConversationsForUser } from "@/db/queries/conversations";
-import { consoleCaller } from "@/lib/console/auth";
-import { badRequest, toAppError } from "@/lib/errors";
+import { badRequest } from "@/lib/errors";
+import { JSON_BODY, consoleRoute } from "@/lib/console/route";
 import { conversationSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -10,23 +10,16 @@ export const dynamic = "force-dynamic";
  * easily passes the 1 MB a server action accepts.
  */
 
-export async function GET() {
-  try {
-    const { user } = await consoleCaller();
-    return Response.json({ data: await listConversationsForUser({ userId: user.id }) });
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+export const GET = consoleRoute(async (_request, { caller: { user } }) =>
+  Response.json({ data: await listConversationsForUser({ userId: user.id }) }),
+);
 
-export async function POST(request: Request) {
-  try {
-    const { user } = await consoleCaller();
+export const POST = consoleRoute(
+  async (request, { caller: { user } }) => {
     const parsed = conversationSchema.safeParse(await request.json().catch(() => null));
     if (!parsed.success) throw badRequest(parsed.error.issues[0]!.message);
     const row = await insertConversation({ userId: user.id, accountId: user.accountId, values: parsed.data });
     return Response.json(row, { status: 201 });
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+  },
+  { accepts: JSON_BODY },
+);

@@ -1,14 +1,8 @@
-import { consoleCaller } from "@/lib/console/auth";
 import { limitsSummary } from "@/lib/console/limits";
-import { toAppError } from "@/lib/errors";
+import { consoleRoute } from "@/lib/console/route";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  try {
-    const { key } = await consoleCaller();
-    return Response.json(await limitsSummary(key), { headers: { "cache-control": "no-store" } });
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+export const GET = consoleRoute(async (_request, { caller: { key } }) =>
+  Response.json(await limitsSummary(key), { headers: { "cache-control": "no-store" } }),
+);

@@ -1,50 +1,39 @@
 import { deleteConversationForUser, findConversationForUser, updateConversationForUser } from "@/db/queries/conversations";
-import { consoleCaller } from "@/lib/console/auth";
-import { badRequest, notFound, toAppError } from "@/lib/errors";
+import { type ConsoleRouteContext, JSON_BODY, consoleRoute } from "@/lib/console/route";
+import { badRequest, notFound } from "@/lib/errors";
 import { conversationSchema, idSchema } from "../schema";
 
 export const dynamic = "force-dynamic";
 
-type Params = { params: Promise<{ id: string }> };
+type Params = { id: string };
 
 const missing = () => notFound("This conversation does not exist or was deleted", "id");
 
-async function caller({ params }: Params) {
-  const { user } = await consoleCaller();
-  const { id } = await params;
-  if (!idSchema.safeParse(id).success) throw missing();
-  return { userId: user.id, id };
+function owned({ caller, params }: ConsoleRouteContext<Params>) {
+  if (!idSchema.safeParse(params.id).success) throw missing();
+  return { userId: caller.user.id, id: params.id };
 }
 
-export async function GET(_request: Request, context: Params) {
-  try {
-    const row = await findConversationForUser(await caller(context));
-    if (!row) throw missing();
-    return Response.json(row);
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+export const GET = consoleRoute<Params>(async (_request, context) => {
+  const row = await findConversationForUser(owned(context));
+  if (!row) throw missing();
+  return Response.json(row);
+});
 
-export async function PUT(request: Request, context: Params) {
-  try {
-    const who = await caller(context);
+export const PUT = consoleRoute<Params>(
+  async (request, context) => {
+    const who = owned(context);
     const parsed = conversationSchema.safeParse(await request.json().catch(() => null));
     if (!parsed.success) throw badRequest(parsed.error.issues[0]!.message);
     const row = await updateConversationForUser({ ...who, values: parsed.data });
     if (!row) throw missing();
     return Response.json(row);
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+  },
+  { accepts: JSON_BODY },
+);
 
-export async function DELETE(_request: Request, context: Params) {
-  try {
-    const row = await deleteConversationForUser(await caller(context));
-    if (!row) throw missing();
-    return new Response(null, { status: 204 });
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+export const DELETE = consoleRoute<Params>(async (_request, context) => {
+  const row = await deleteConversationForUser(owned(context));
+  if (!row) throw missing();
+  return new Response(null, { status: 204 });
+});

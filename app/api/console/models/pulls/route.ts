@@ -1,5 +1,5 @@
-import { platformAdminCaller } from "@/lib/console/admin";
-import { toAppError } from "@/lib/errors";
+import { requirePlatformAdmin } from "@/lib/console/admin";
+import { JSON_BODY, consoleRoute } from "@/lib/console/route";
 import { parseInput } from "@/lib/validate";
 import { listPulls, startPull } from "@/lib/models/jobs";
 import { pullTarget } from "@/lib/models/pull";
@@ -7,24 +7,19 @@ import { startPullSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  try {
-    await platformAdminCaller();
-    return Response.json({ data: listPulls() }, { headers: { "cache-control": "no-store" } });
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+export const GET = consoleRoute(async (_request, { who }) => {
+  requirePlatformAdmin(who);
+  return Response.json({ data: listPulls() }, { headers: { "cache-control": "no-store" } });
+});
 
 /** Start a pull; the page then follows it with GET /pulls/<id>. */
-export async function POST(request: Request) {
-  try {
-    const { user } = await platformAdminCaller();
+export const POST = consoleRoute(
+  async (request, { who }) => {
+    requirePlatformAdmin(who);
     const input = parseInput(startPullSchema, await request.json().catch(() => null));
     const { url, name } = pullTarget(input.url, input.name || undefined);
-    const job = startPull({ url: url.toString(), name, sha256: input.sha256, startedBy: user.id });
+    const job = startPull({ url: url.toString(), name, sha256: input.sha256, startedBy: who.userId });
     return Response.json(job, { status: 202 });
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+  },
+  { accepts: JSON_BODY },
+);

@@ -1,8 +1,7 @@
 import { stringify } from "csv-stringify/sync";
-import { actionCaller } from "@/lib/console/caller";
+import { consoleRoute } from "@/lib/console/route";
 import { usageReport } from "@/lib/console/usage";
 import { breakdownTable, csvRecords, seriesTable } from "@/lib/console/usage-table";
-import { toAppError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -10,20 +9,15 @@ export const dynamic = "force-dynamic";
  * The usage dashboard's tables as CSV, for the same filters: `table=series`
  * (per hour or day) or `table=breakdown` (per model, key or user, as `by`).
  */
-export async function GET(request: Request) {
-  try {
-    const caller = await actionCaller();
-    const params = Object.fromEntries(new URL(request.url).searchParams);
-    const report = await usageReport(caller, params);
-    const breakdown = params.table === "breakdown";
-    const records = breakdown
-      ? csvRecords(report.by, breakdownTable(report))
-      : csvRecords(report.range.resolution === "hour" ? "hour" : "day", seriesTable(report));
-    const name = `usage-${breakdown ? `by-${report.by}` : report.range.resolution === "hour" ? "hourly" : "daily"}-${report.range.fromDate}-to-${report.range.toDate}.csv`;
-    return new Response(stringify(records), {
-      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" },
-    });
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+export const GET = consoleRoute(async (request, { who }) => {
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const report = await usageReport(who, params);
+  const breakdown = params.table === "breakdown";
+  const records = breakdown
+    ? csvRecords(report.by, breakdownTable(report))
+    : csvRecords(report.range.resolution === "hour" ? "hour" : "day", seriesTable(report));
+  const name = `usage-${breakdown ? `by-${report.by}` : report.range.resolution === "hour" ? "hourly" : "daily"}-${report.range.fromDate}-to-${report.range.toDate}.csv`;
+  return new Response(stringify(records), {
+    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" },
+  });
+});

@@ -1,5 +1,4 @@
-import { consoleCaller } from "@/lib/console/auth";
-import { toAppError } from "@/lib/errors";
+import { consoleRoute } from "@/lib/console/route";
 import { getGatewayRuntime } from "@/lib/gateway";
 
 export const dynamic = "force-dynamic";
@@ -11,12 +10,10 @@ const FORWARDED = ["content-type", "accept", "content-length"];
  * The console's way into the API: the signed-in user's console key instead of
  * a Bearer secret, then the same pipeline as /v1 (limits, billing, usage).
  * The request's signal goes along, so closing the browser's stream stops the
- * backend.
+ * backend. Bodies are JSON, or multipart for audio uploads.
  */
-async function proxy(request: Request, { params }: { params: Promise<{ path: string[] }> }) {
-  try {
-    const { key } = await consoleCaller();
-    const { path } = await params;
+const proxy = consoleRoute<{ path: string[] }>(
+  async (request, { caller: { key }, params: { path } }) => {
     const url = new URL(request.url);
     const headers = new Headers();
     for (const name of FORWARDED) {
@@ -32,11 +29,10 @@ async function proxy(request: Request, { params }: { params: Promise<{ path: str
       // @ts-expect-error Node's fetch needs this for a streamed request body
       duplex: "half",
     });
-    return await getGatewayRuntime().gateway.handle(upstream, { key });
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+    return getGatewayRuntime().gateway.handle(upstream, { key });
+  },
+  { accepts: ["application/json", "multipart/form-data"] },
+);
 
 export const GET = proxy;
 export const POST = proxy;

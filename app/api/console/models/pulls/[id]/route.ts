@@ -1,30 +1,21 @@
-import { platformAdminCaller } from "@/lib/console/admin";
-import { notFound, toAppError } from "@/lib/errors";
+import { requirePlatformAdmin } from "@/lib/console/admin";
+import { consoleRoute } from "@/lib/console/route";
+import { notFound } from "@/lib/errors";
 import { cancelPull, findPull } from "@/lib/models/jobs";
 
 export const dynamic = "force-dynamic";
 
-type Params = { params: Promise<{ id: string }> };
-
-export async function GET(_request: Request, { params }: Params) {
-  try {
-    await platformAdminCaller();
-    const job = findPull((await params).id);
-    if (!job) throw notFound("No such download on this server", "id");
-    return Response.json(job, { headers: { "cache-control": "no-store" } });
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+export const GET = consoleRoute<{ id: string }>(async (_request, { who, params }) => {
+  requirePlatformAdmin(who);
+  const job = findPull(params.id);
+  if (!job) throw notFound("No such download on this server", "id");
+  return Response.json(job, { headers: { "cache-control": "no-store" } });
+});
 
 /** Cancel: the download stops and its partial file is deleted. */
-export async function DELETE(_request: Request, { params }: Params) {
-  try {
-    await platformAdminCaller();
-    const job = cancelPull((await params).id);
-    if (!job) throw notFound("No such download on this server", "id");
-    return Response.json(job);
-  } catch (err) {
-    return toAppError(err).toResponse();
-  }
-}
+export const DELETE = consoleRoute<{ id: string }>(async (_request, { who, params }) => {
+  requirePlatformAdmin(who);
+  const job = cancelPull(params.id);
+  if (!job) throw notFound("No such download on this server", "id");
+  return Response.json(job);
+});
