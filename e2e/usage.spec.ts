@@ -66,8 +66,12 @@ const sum = (rows: UsageCells[]) =>
     { label: "Total", requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, reasoningTokens: 0, costNanos: 0n },
   );
 
-/** Calls of several models, streamed and not, through the public API with one key; the key's id. */
-async function seedUsage(): Promise<{ id: string; calls: number }> {
+/**
+ * Calls of several models, streamed and not, through the public API with a
+ * new key; returns once the dashboard (in the range given) shows every one of
+ * them, on the key's own figures.
+ */
+async function seedUsage(usage: UsagePage, range: string): Promise<void> {
   const key = cliKey(ADMIN.email, unique("usage-seed"));
   const bodies = [
     { model: "fake-chat", messages: [{ role: "user", content: "How many euros did this cost?" }] },
@@ -77,22 +81,20 @@ async function seedUsage(): Promise<{ id: string; calls: number }> {
     { model: "fake-reasoner", messages: [{ role: "user", content: "Think about the ledger" }] },
   ];
   for (const body of bodies) expect((await chatWithKey(key.secret, body)).status).toBe(200);
-  return { id: key.id, calls: bodies.length };
+  // Usage is written within seconds of the calls.
+  await expect
+    .poll(async () => {
+      await usage.goto({ range, key: key.id });
+      return (await usage.table("breakdown")).totals.requests;
+    }, { timeout: 20_000 })
+    .toBe(bodies.length);
 }
 
 test("the dashboard's spend for the month equals the ledger's usage debits to the nano-euro", async ({ page }) => {
   test.setTimeout(120_000);
   await signInAsAdmin(page);
-  const seeded = await seedUsage();
   const usage = new UsagePage(page);
-
-  // The calls land on the dashboard within seconds.
-  await expect
-    .poll(async () => {
-      await usage.goto({ range: "month", key: seeded.id });
-      return (await usage.table("breakdown")).totals.requests;
-    }, { timeout: 20_000 })
-    .toBe(seeded.calls);
+  await seedUsage(usage, "month");
   const own = await usage.table("breakdown");
   expect(own.totals.costNanos).toBeGreaterThan(0n);
   expect(own.rows.map((r) => r.label).sort()).toEqual(["fake-chat", "fake-mini", "fake-reasoner"]);
@@ -118,14 +120,8 @@ test("the dashboard's spend for the month equals the ledger's usage debits to th
 test("the CSV exports hold the same rows and totals as the tables on the page", async ({ page }) => {
   test.setTimeout(120_000);
   await signInAsAdmin(page);
-  const seeded = await seedUsage();
   const usage = new UsagePage(page);
-  await expect
-    .poll(async () => {
-      await usage.goto({ range: "7d", key: seeded.id });
-      return (await usage.table("breakdown")).totals.requests;
-    }, { timeout: 20_000 })
-    .toBe(seeded.calls);
+  await seedUsage(usage, "7d");
 
   const views: Record<string, string>[] = [{ range: "7d" }, { range: "month", by: "key" }, { range: "month", by: "user" }, { range: "30d", by: "model", model: "fake-mini" }];
   for (const query of views) {
