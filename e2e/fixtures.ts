@@ -77,3 +77,28 @@ export async function endpointServed(page: Page, path: string): Promise<boolean>
   const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
   return body.error?.code !== "unknown_url";
 }
+
+/** A chat completion through the public API with a key's secret (fake-chat unless the body says otherwise). */
+export async function chatWithKey(secret: string, body: Record<string, unknown> = {}): Promise<Response> {
+  const res = await fetch(`${BASE_URL}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "fake-chat", messages: [{ role: "user", content: "Hello" }], max_tokens: 20, ...body }),
+  });
+  await res.arrayBuffer();
+  return res;
+}
+
+/** The status a key's secret gets from the API right now. */
+export const statusWith = async (secret: string) => (await chatWithKey(secret)).status;
+
+/** Creates an API key with the CLI; its id and its secret (the last line the CLI prints). */
+export function cliKey(email: string, name: string): { id: string; secret: string } {
+  const out = llmaas("key", "create", "--email", email, "--name", name);
+  const id = /\(([0-9a-f-]{36})\)/.exec(out)?.[1];
+  if (!id) throw new Error(`no key id in: ${out}`);
+  return { id, secret: out.trimEnd().split("\n").at(-1)! };
+}
+
+/** A name no earlier run of the spec used, for users, accounts and keys the spec creates. */
+export const unique = (what: string) => `${what}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

@@ -5,7 +5,7 @@ test.use({ viewport: { width: 390, height: 844 } });
 
 test("no console page scrolls sideways on a phone", async ({ page }) => {
   await signInAsAdmin(page);
-  for (const path of ["/", "/chat", "/compare", "/transcribe", "/speech", "/embeddings", "/batches", "/models", "/models/fake-chat", "/models/add", "/no-such-page"]) {
+  for (const path of ["/", "/chat", "/compare", "/transcribe", "/speech", "/embeddings", "/batches", "/models", "/models/fake-chat", "/models/add", "/keys", "/usage", "/budget", "/finance", "/finance/statement", "/audit", "/no-such-page"]) {
     await page.goto(path);
     await page.waitForLoadState("networkidle");
     const width = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -61,7 +61,7 @@ export function RotateKeyDialog({ target, onClose, onRotated, tz }: { target: Ke
               </label>
             ))}
           </div>
-          {grace === "date" && <TextField type="datetime-local" label="Old secret works until" value={date} onChange={(e) => setDate(e.target.value)} testId="grace-date" />}
+          {grace === "date" && <TextField type="datetime-local" label="Old secret works until" value={date} onChange={(e) => setDate(e.target.value)} testId="grace-until" />}
         </fieldset>
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>

@@ -7,7 +7,7 @@ import { env } from "../env";
 import { setKeyLimits } from "../keys/manage";
 import { adjustCredit } from "../billing/credit";
 import { createTier, editTier } from "../limits/tiers";
-import { list, table } from "./format";
+import { json, list, table } from "./format";
 
 type Out = { out: (s: string) => void };
 
@@ -109,11 +109,17 @@ export function addBillingCommands(program: Command, io: Out) {
     .description("An account's ledger for a month: every credit and debit, and the totals")
     .requiredOption("--account <name>", "account name")
     .option("--month <yyyy-mm>", "month (default: this month)")
+    .option("--json", "print JSON: the month's window, entries and totals in exact nano-euros")
     .action(async (o) => {
       const a = await requireAccount(o.account);
       if (o.month && !/^\d{4}-\d{2}$/.test(o.month)) throw new InvalidArgumentError("--month must look like 2026-11");
       const month = o.month ? new Date(`${o.month}-15T12:00:00Z`) : new Date();
-      const s = await monthStatement({ accountId: a.id, month, timezone: env().LLMAAS_TIMEZONE });
+      // The account's months, as its usage dashboard and budget count them.
+      const s = await monthStatement({ accountId: a.id, month, timezone: a.timezone ?? env().LLMAAS_TIMEZONE });
+      if (o.json) {
+        io.out(json({ account: a.name, window: s.window, entries: s.entries, totals: s.totals }) + "\n");
+        return;
+      }
       const rows = s.entries.map((e) => ({
         time: e.createdAt,
         kind: e.kind,

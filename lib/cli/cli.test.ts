@@ -177,6 +177,9 @@ describeEachDriver("llmaas CLI: tiers, key limits, budgets, ledger", () => {
     expect(ledger.code, ledger.err).toBe(0);
     expect(ledger.out).toContain("invoice 42");
     expect(ledger.out).toContain("credits 50.00 €");
+    const exact = JSON.parse((await run("ledger", "--account", "Gamma", "--json")).out) as { account: string; entries: { note: string }[]; totals: Record<string, string> };
+    expect(exact).toMatchObject({ account: "Gamma", totals: { creditsNanos: "50000000000", usageNanos: "0", adjustmentsNanos: "0" } });
+    expect(exact.entries.map((e) => e.note)).toContain("invoice 42");
     expect((await run("ledger", "--account", "Gamma", "--month", "May")).code).toBe(1);
   });
 });

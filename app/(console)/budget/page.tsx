@@ -18,6 +18,8 @@ export const metadata: Metadata = { title: "Budget & limits" };
 
 const money = (v: string | null, none = "No cap") => (v === null ? none : formatMoney(v));
 const count = (v: number | null, none = "Unlimited") => (v === null ? none : formatCount(v));
+/** The budget as its field edits it: exact (a save must not round it), without zeros past the cents: "49.90", "12.345". */
+const editableEuros = (nanos: string) => formatEuros(BigInt(nanos), 9).replace(/(\.\d\d\d*?)0+$/, "$1");
 
 export default async function BudgetPage() {
   const caller = await pageCaller();
@@ -119,7 +121,7 @@ export default async function BudgetPage() {
             </CardTitle>
             {managesAccount(caller) ? (
               <BudgetSettingsForm
-                budgetEuros={o.account.monthlyBudgetNanos ? formatEuros(BigInt(o.account.monthlyBudgetNanos), 2) : ""}
+                budgetEuros={o.account.monthlyBudgetNanos ? editableEuros(o.account.monthlyBudgetNanos) : ""}
                 capLabel={tier.monthlyLimitNanos ? `At most the tier's ${formatMoney(tier.monthlyLimitNanos)}; empty: the tier's cap.` : "Empty: no cap of the account's own."}
                 thresholds={o.alerts.thresholds}
                 webhookUrl={o.alerts.webhookUrl ?? ""}
