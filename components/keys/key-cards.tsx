@@ -4,24 +4,10 @@ import { Button } from "@/components/ui/button";
 import { formatDate, formatMoney, formatRelative } from "@/lib/format";
 import { Countdown } from "./countdown";
 import { KeyStatusBadge } from "./key-status-badge";
-import type { KeyView } from "./types";
+import type { KeyListProps } from "./types";
 
 /** The keys on a phone: one card each instead of a table too wide to read. */
-export function KeyCards({
-  keys,
-  tz,
-  showOwner,
-  canManage,
-  onRotate,
-  onRevoke,
-}: {
-  keys: KeyView[];
-  tz: string;
-  showOwner: boolean;
-  canManage: (k: KeyView) => boolean;
-  onRotate: (k: KeyView) => void;
-  onRevoke: (k: KeyView) => void;
-}) {
+export function KeyCards({ keys, tz, showOwner, canManage, onRotate, onRevoke }: KeyListProps) {
   return (
     <ul className="space-y-3 md:hidden" data-testid="key-cards">
       {keys.map((k) => {

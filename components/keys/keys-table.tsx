@@ -5,27 +5,13 @@ import { formatDate, formatDateTime, formatMoney, formatRelative } from "@/lib/f
 import { Countdown } from "./countdown";
 import { KeyCards } from "./key-cards";
 import { KeyStatusBadge } from "./key-status-badge";
-import type { KeyView } from "./types";
+import type { KeyListProps } from "./types";
 
 const th = "whitespace-nowrap px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text-muted";
 const td = "whitespace-nowrap px-3 py-3 align-top";
 
 /** The keys as a table: what each is, whose, how recently used, where it stands and what it cost this month. */
-export function KeysTable({
-  keys,
-  tz,
-  showOwner,
-  canManage,
-  onRotate,
-  onRevoke,
-}: {
-  keys: KeyView[];
-  tz: string;
-  showOwner: boolean;
-  canManage: (k: KeyView) => boolean;
-  onRotate: (k: KeyView) => void;
-  onRevoke: (k: KeyView) => void;
-}) {
+export function KeysTable({ keys, tz, showOwner, canManage, onRotate, onRevoke }: KeyListProps) {
   return (
     <>
     <KeyCards keys={keys} tz={tz} showOwner={showOwner} canManage={canManage} onRotate={onRotate} onRevoke={onRevoke} />

@@ -19,3 +19,13 @@ export interface KeyView {
   outputTokensPerHour: number | null;
   outputTokensPerDay: number | null;
 }
+
+/** What the key list (table on wide screens, cards on phones) is given. */
+export interface KeyListProps {
+  keys: KeyView[];
+  tz: string;
+  showOwner: boolean;
+  canManage: (k: KeyView) => boolean;
+  onRotate: (k: KeyView) => void;
+  onRevoke: (k: KeyView) => void;
+}

@@ -1,4 +1,5 @@
 import { useId } from "react";
+import { FieldMessages } from "./text-field";
 
 /** A labelled native select: keyboard and screen readers work as everywhere else. */
 export function SelectField({
@@ -29,16 +30,7 @@ export function SelectField({
           </option>
         ))}
       </select>
-      {hint && !error && (
-        <p id={`${id}-hint`} className="text-xs text-muted">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} data-testid={`${testId}-error`} className="text-xs text-danger">
-          {error}
-        </p>
-      )}
+      <FieldMessages id={id} hint={hint} error={error} testId={testId} />
     </div>
   );
 }

@@ -9,7 +9,7 @@ export function TextField({
   ...input
 }: Omit<React.ComponentProps<"input">, "id"> & { label: string; hint?: string; error?: string; testId: string }) {
   const id = useId();
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
     <div className="space-y-1.5">
       <label htmlFor={id} className="block text-sm font-medium">
@@ -23,16 +23,23 @@ export function TextField({
         className="block h-9 w-full rounded-md border border-field-border bg-field px-3 text-sm shadow-xs placeholder:text-muted aria-invalid:border-danger"
         {...input}
       />
-      {hint && !error && (
-        <p id={`${id}-hint`} className="text-xs text-muted">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} data-testid={`${testId}-error`} className="text-xs text-danger">
-          {error}
-        </p>
-      )}
+      <FieldMessages id={id} hint={hint} error={error} testId={testId} />
     </div>
   );
+}
+
+/** A field's hint, or its error in its place; ids as aria-describedby names them. */
+export function FieldMessages({ id, hint, error, testId }: { id: string; hint?: string; error?: string; testId: string }) {
+  if (error) {
+    return (
+      <p id={`${id}-error`} data-testid={`${testId}-error`} className="text-xs text-danger">
+        {error}
+      </p>
+    );
+  }
+  return hint ? (
+    <p id={`${id}-hint`} className="text-xs text-muted">
+      {hint}
+    </p>
+  ) : null;
 }
