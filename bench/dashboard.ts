@@ -44,12 +44,14 @@ export async function benchDashboard() {
     t = performance.now();
     const bounds = sql.raw(`ARRAY[${LATENCY_BUCKETS_MS.join(",")}]`);
     const buckets = LATENCY_BUCKETS_MS.length + 1;
+    // One count per bucket as plain aggregates: far faster on millions of rows than an array function per row.
+    const hist = (column: string) =>
+      sql.raw(`array[${Array.from({ length: buckets }, (_, i) => `count(*) filter (where width_bucket(${column}, ARRAY[${LATENCY_BUCKETS_MS.join(",")}]) = ${i})`).join(", ")}]::bigint[]`);
     await d.execute(sql`insert into usage_hourly (hour, account_id, key_id, model_id, batch, requests, errors, prompt_tokens, completion_tokens,
         reasoning_tokens, cost_nanos, latency_hist, ttft_hist)
       select date_trunc('hour', created_at), account_id, key_id, model_id, false, count(*), count(*) filter (where status >= 400), sum(prompt_tokens),
         sum(completion_tokens), sum(reasoning_tokens), sum(cost_nanos),
-        llmaas_hist_sum(llmaas_hist_one(width_bucket(latency_ms, ${bounds}), ${buckets})),
-        llmaas_hist_sum(llmaas_hist_one(width_bucket(ttft_ms, ${bounds}), ${buckets}))
+        ${hist("latency_ms")}, ${hist("ttft_ms")}
       from usage_events where account_id = ${tenant.account.id}::uuid group by 1, 2, 3, 4`);
     await d.execute(sql`analyze usage_hourly`);
     const rollup = performance.now() - t;
