@@ -42,7 +42,6 @@ export async function benchDashboard() {
     }
     const seedEvents = performance.now() - t;
     t = performance.now();
-    const bounds = sql.raw(`ARRAY[${LATENCY_BUCKETS_MS.join(",")}]`);
     const buckets = LATENCY_BUCKETS_MS.length + 1;
     // One count per bucket as plain aggregates: far faster on millions of rows than an array function per row.
     const hist = (column: string) =>
