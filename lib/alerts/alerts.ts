@@ -1,4 +1,5 @@
 import { findAccountById } from "@/db/queries/accounts";
+import { monthlyCap } from "@/lib/limits/monthly-cap";
 import { alertedThresholds, claimDueWebhooks, insertBudgetAlert, listAlertRecipients, markAlertEmailed, recordWebhookAttempt } from "@/db/queries/alerts";
 import { readWindows } from "@/db/queries/limits";
 import { env } from "@/lib/env";
@@ -11,11 +12,6 @@ import { log } from "@/lib/log";
 import { mailBudgetAlert } from "./mail";
 import { MAX_ATTEMPTS, SIGNATURE_HEADER, alertPayload, backoffMs, signature } from "./webhook";
 
-/** The budget alerts are measured against: the lower of the account's own budget and its tier's cap. */
-export function alertBudget(account: { monthlyBudgetNanos: bigint | null }, tier: { monthlyLimitNanos: bigint | null }): bigint | null {
-  const caps = [account.monthlyBudgetNanos, tier.monthlyLimitNanos].filter((c): c is bigint => c !== null);
-  return caps.length ? caps.reduce((a, b) => (a < b ? a : b)) : null;
-}
 
 /**
  * Raise the alerts whose threshold the account's settled month-to-date spend
@@ -25,7 +21,8 @@ export async function checkBudgetAlerts(accountId: string, now = new Date()) {
   const found = await findAccountById({ id: accountId });
   if (!found) return [];
   const { account, tier } = found;
-  const budget = alertBudget(account, tier);
+  // Alerts are measured against what the account may spend: the lower of its own budget and its tier's cap.
+  const budget = monthlyCap(account, tier);
   if (budget === null || budget <= 0n || account.alertThresholds.length === 0) return [];
   const tz = account.timezone ?? env().LLMAAS_TIMEZONE;
   const month = localMonth(now, tz);

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { monthlyCap } from "@/lib/limits/monthly-cap";
 import { z } from "zod";
 import { findAccountById } from "@/db/queries/accounts";
 import { listBudgetAlerts, updateAlertSettings } from "@/db/queries/alerts";
@@ -48,7 +49,7 @@ export async function budgetOverview(caller: Caller, now = new Date()) {
   if (!found) throw notFound("Account not found");
   const { account, tier } = found;
   const tz = account.timezone ?? env().LLMAAS_TIMEZONE;
-  const cap = [tier.monthlyLimitNanos, account.monthlyBudgetNanos].filter((c): c is bigint => c !== null).reduce<bigint | null>((a, b) => (a === null || b < a ? b : a), null);
+  const cap = monthlyCap(account, tier);
   const [accountGauges, balance, keys, alerts] = await Promise.all([
     gauges(
       account.id,

@@ -1,4 +1,5 @@
 import { findAccountById } from "@/db/queries/accounts";
+import { monthlyCap } from "@/lib/limits/monthly-cap";
 import { readBalance, readWindows } from "@/db/queries/limits";
 import { env } from "@/lib/env";
 import type { AuthenticatedKey } from "@/lib/keys/cache";
@@ -25,7 +26,6 @@ export interface LimitsSummary {
   balance: string | null;
 }
 
-const min = (a: bigint | null, b: bigint | null) => (a === null ? b : b === null ? a : a < b ? a : b);
 const nullable = (v: bigint | number | null) => (v === null ? null : BigInt(v));
 
 /** What is left of the account's windows and month right now: the figures the playground keeps in view. */
@@ -38,7 +38,7 @@ export async function limitsSummary(key: AuthenticatedKey, at = new Date()): Pro
     [
       ["tokensHour", nullable(tier.outputTokensPerHour)],
       ["tokensDay", nullable(tier.outputTokensPerDay)],
-      ["spendMonth", min(tier.monthlyLimitNanos, account.monthlyBudgetNanos)],
+      ["spendMonth", monthlyCap(account, tier)],
     ] as const
   ).map(([kind, limit]) => ({ kind, limit, window: windowOf(kind, at, tz) }));
   const [states, balance] = await Promise.all([

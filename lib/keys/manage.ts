@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { monthlyCap } from "../limits/monthly-cap";
 import { audit } from "../audit/audit";
 import { findAccountById } from "@/db/queries/accounts";
 import { findUserByEmail, findUserById } from "@/db/queries/users";
@@ -162,8 +163,7 @@ async function limitValues(input: KeyLimitsInput, accountId: string, now: Date):
       throw badRequest((err as Error).message, "monthly_budget");
     }
     if (budget !== null && budget <= 0n) throw badRequest("A key's monthly budget must be more than 0 €", "monthly_budget");
-    const caps = [tier.monthlyLimitNanos, account.monthlyBudgetNanos].filter((c): c is bigint => c !== null);
-    const cap = caps.length ? caps.reduce((a, b) => (a < b ? a : b)) : null;
+    const cap = monthlyCap(account, tier);
     if (budget !== null && cap !== null && budget > cap) {
       throw badRequest(`A key's monthly budget cannot exceed the account's (${formatMoney(cap)})`, "monthly_budget");
     }
