@@ -1,77 +1,284 @@
 /*
- * What the gateway and its limits cost on the request path: latency of a
- * non-streamed chat completion against a fake backend answering at once,
- * at concurrency 1 and 16, without limits and with limits and billing
- * (reserve, settle, ledger) on a real Postgres server.
+ * What the gateway adds on the request path, measured the way it runs in
+ * production: the gateway started with the production start command (API
+ * only) on a scratch database of the local Postgres server, pinned to CPU 0
+ * with taskset; a fast fake engine (bench/support/engine.mjs), the load
+ * generator (wrk) and this script on CPU 1. Every figure is taken against the
+ * engine directly and through the gateway, with auth, limits and billing on,
+ * then again with the account near its hourly token limit (where every
+ * request takes its limits in the database, exactly).
+ *
+ * Needs wrk (`apt-get install -y wrk`) and Postgres at TEST_DATABASE_URL
+ * (default postgres://postgres@127.0.0.1:5432/test). BENCH_SECONDS sets the
+ * length of each load row (default 5).
  */
-import { closeDatabase } from "@/db/client";
-import { startGateway } from "@/lib/gateway";
-import { benchGatewayWith, benchSetup } from "./support/setup";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { closeDatabase, getDb, setDatabase } from "@/db/client";
+import { createTier } from "@/lib/limits/tiers";
+import { openScratchPg } from "@/tests/support/databases";
+import { createTenant, registerBackend } from "@/tests/support/gateway";
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SEQUENTIAL_STREAMS = Number(process.env.BENCH_STREAMS ?? 300);
+const TOKENS = 16;
+const root = path.resolve(import.meta.dirname, "..");
+const hasTaskset = existsSync("/usr/bin/taskset") || existsSync("/bin/taskset");
+const cores = os.cpus().length;
+/** The gateway gets CPU 0; the engine, the load generator and this script share CPU 1. */
+const pin = (cpu: number, argv: string[]) => (hasTaskset && cores > 1 ? ["taskset", "-c", String(cpu), ...argv] : argv);
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+interface Proc {
+  proc: ChildProcess;
+  pid: number;
+  logs: string[];
 }
 
-export async function benchGateway() {
-  const { fake, tenant } = await benchSetup();
-
-  const body = JSON.stringify({ model: "m", messages: [{ role: "user", content: "hello" }], max_tokens: 16, fake: { tokens: 16 } });
-  const rows: Record<string, string | number>[] = [];
-  for (const limits of [false, true]) {
-    const gateway = benchGatewayWith({ limits });
-    // Live requests only: no batch worker polling beside them.
-    const runtime = startGateway(gateway, { batchConcurrency: 0 });
-    const call = async () => {
-      const t0 = performance.now();
-      const res = await gateway.handle(
-        new Request("http://bench/v1/chat/completions", {
-          method: "POST",
-          headers: { authorization: `Bearer ${tenant.secret}`, "content-type": "application/json" },
-          body,
-        }),
-      );
-      await res.text();
-      if (res.status !== 200) throw new Error(`status ${res.status}`);
-      return performance.now() - t0;
+function start(argv: string[], env: Record<string, string>, ready: RegExp): Promise<Proc> {
+  const proc = spawn(argv[0]!, argv.slice(1), { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const logs: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${argv.join(" ")} did not start:\n${logs.join("")}`)), 600_000);
+    const onData = (d: Buffer) => {
+      logs.push(d.toString());
+      if (ready.test(logs.join(""))) {
+        clearTimeout(timer);
+        resolve({ proc, pid: proc.pid!, logs });
+      }
     };
-    for (let i = 0; i < 50; i++) await call(); // warm caches and connections
-    for (const concurrency of [1, 16]) {
-      const latencies: number[] = [];
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next++ < REQUESTS) latencies.push(await call());
-        }),
-      );
-      const wall = performance.now() - t0;
-      const cpu = process.cpuUsage(cpu0);
-      latencies.sort((a, b) => a - b);
-      rows.push({
-        limits: limits ? "on" : "off",
-        concurrency,
-        "req/s": Math.round((REQUESTS / wall) * 1000),
-        "p50 ms": percentile(latencies, 50).toFixed(2),
-        "p99 ms": percentile(latencies, 99).toFixed(2),
-        "cpu ms/req (gateway+fake)": ((cpu.user + cpu.system) / 1000 / REQUESTS).toFixed(3),
-      });
-    }
-    await runtime.stop();
+    proc.stdout!.on("data", onData);
+    proc.stderr!.on("data", onData);
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${argv.join(" ")} exited with ${code}:\n${logs.join("")}`));
+    });
+  });
+}
+
+async function stop(p: Proc) {
+  if (p.proc.exitCode !== null) return;
+  const exited = new Promise((r) => p.proc.once("exit", r));
+  // The whole group: `npm start` runs node under a shell.
+  try {
+    process.kill(-p.pid, "SIGTERM");
+  } catch {
+    p.proc.kill("SIGTERM");
   }
-  await fake.close();
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+  if (p.proc.exitCode === null) {
+    try {
+      process.kill(-p.pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }
+}
+
+/** The process listening on a port (the gateway's node, under npm and sh). */
+function listenerPid(port: number): number {
+  const out = execFileSync("ss", ["-ltnpH", `sport = :${port}`]).toString();
+  const m = /pid=(\d+)/.exec(out);
+  if (!m) throw new Error(`nothing listens on ${port}`);
+  return Number(m[1]);
+}
+
+const TICKS = 100; // USER_HZ on Linux
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Number(m?.[1] ?? 0) / 1024;
+}
+
+interface WrkResult {
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  requests: number;
+  errors: number;
+}
+
+function wrk(url: string, connections: number, body: string, secret: string | null, seconds = SECONDS): WrkResult {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "llmaas-bench-"));
+  const script = path.join(dir, "post.lua");
+  const headers = [`wrk.headers["content-type"] = "application/json"`, secret ? `wrk.headers["authorization"] = "Bearer ${secret}"` : ""];
+  writeFileSync(script, [`wrk.method = "POST"`, `wrk.body = [[${body}]]`, ...headers].join("\n"));
+  try {
+    const threads = Math.min(connections, 2);
+    const out = execFileSync(pin(1, ["wrk"])[0]!, [...pin(1, ["wrk"]).slice(1), `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url], {
+      maxBuffer: 1 << 20,
+    }).toString();
+    const ms = (label: string) => {
+      const m = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, "m").exec(out);
+      if (!m) return NaN;
+      const v = Number(m[1]);
+      return m[2] === "us" ? v / 1000 : m[2] === "s" ? v * 1000 : v;
+    };
+    const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+    const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+    const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+    const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((s, v) => s + Number(v), 0) : 0);
+    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50: ms("50"), p90: ms("90"), p99: ms("99"), requests, errors };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Sequential streamed requests over one kept-alive connection: time to the first content event and to the end, p50. */
+async function sequentialStreams(url: string, body: string, secret: string | null, n: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const u = new URL(url);
+  const one = () =>
+    new Promise<{ ttft: number; total: number }>((resolve, reject) => {
+      const t0 = performance.now();
+      let ttft = -1;
+      const req = http.request(
+        { host: u.hostname, port: u.port, path: u.pathname, method: "POST", agent, headers: { "content-type": "application/json", ...(secret ? { authorization: `Bearer ${secret}` } : {}) } },
+        (res) => {
+          if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+          res.on("data", (d: Buffer) => {
+            if (ttft < 0 && d.includes('"content"')) ttft = performance.now() - t0;
+          });
+          res.on("end", () => resolve({ ttft, total: performance.now() - t0 }));
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  for (let i = 0; i < 20; i++) await one();
+  const ttft: number[] = [];
+  const total: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await one();
+    ttft.push(r.ttft);
+    total.push(r.total);
+  }
+  agent.destroy();
+  const p50 = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+  return { ttft: p50(ttft), total: p50(total) };
+}
+
+const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "-");
+
+export async function benchGateway() {
+  if (!existsSync("/usr/bin/wrk")) throw new Error("the gateway benchmark needs wrk: apt-get install -y wrk");
+  if (hasTaskset && cores > 1) execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
+  const db = await openScratchPg({ max: 4 });
+  setDatabase(db);
+  const enginePort = 20_000 + Math.floor(Math.random() * 20_000);
+  const gatewayPort = enginePort + 1;
+  const engine = await start(pin(1, ["node", "bench/support/engine.mjs", String(enginePort)]), {}, /engine listening/);
+  const engineUrl = `http://127.0.0.1:${enginePort}/v1`;
+  await registerBackend("bench", engineUrl, [{ id: "m", upstream: "echo" }]);
+  // Far from its limits: a post-paid tier with every kind of limit, at rates the bench cannot reach.
+  await createTier({ name: "Bench", postpaid: true, monthlyLimit: "1000000", outputTokensPerHour: 1e12, outputTokensPerDay: 1e12, requestsPerMinute: 1e9 });
+  const far = await createTenant({ tier: "Bench" });
+  // Near: an hourly token limit of which only NEAR_MARGIN tokens are left when each row starts.
+  await createTier({ name: "Bench near", postpaid: true, monthlyLimit: "1000000", outputTokensPerHour: 1e12, outputTokensPerDay: 1e12, requestsPerMinute: 1e9 });
+  const near = await createTenant({ tier: "Bench near" });
+  const startCommand = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts.start as string;
+  const gateway = await start(
+    pin(0, ["npm", "start", "--silent"]),
+    {
+      DATABASE_URL: db.url,
+      PORT: String(gatewayPort),
+      HOST: "127.0.0.1",
+      LLMAAS_API_ONLY: "true",
+      LLMAAS_LOG_LEVEL: "info",
+      LLMAAS_SECRET_KEY: "bench-secret-key-bench-secret-key-0123",
+    },
+    /llmaas is listening/,
+  );
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}/v1`;
+  await new Promise((r) => setTimeout(r, 500));
+  const gpid = listenerPid(gatewayPort);
+
+  const chat = JSON.stringify({ model: "m", messages: [{ role: "user", content: "hello" }], max_tokens: TOKENS });
+  const direct = JSON.stringify({ model: "echo", messages: [{ role: "user", content: "hello" }], max_tokens: TOKENS });
+  const streamBody = (model: string) => JSON.stringify({ model, messages: [{ role: "user", content: "hello" }], max_tokens: TOKENS, stream: true, stream_options: { include_usage: true } });
+  const rest = rssMiB(gpid);
+
+  // Warm up both paths (connections, caches, JIT).
+  wrk(`${engineUrl}/chat/completions`, 16, direct, null, 2);
+  wrk(`${gatewayUrl}/chat/completions`, 16, chat, far.secret, 3);
+
+  const rows: Record<string, string | number>[] = [];
+  const row = (label: string, c: number, d: WrkResult, g: WrkResult, cpu: number) =>
+    rows.push({
+      run: label,
+      connections: c,
+      "engine req/s": Math.round(d.rps),
+      "gateway req/s": Math.round(g.rps),
+      "gateway/engine": (g.rps / d.rps).toFixed(2),
+      "added p50 ms": f1(g.p50 - d.p50),
+      "added p90 ms": f1(g.p90 - d.p90),
+      "added p99 ms": f1(g.p99 - d.p99),
+      "gateway CPU %": Math.round(cpu * 100),
+      "CPU µs/req": Math.round((cpu * SECONDS * 1e6) / Math.max(1, g.requests)),
+      errors: g.errors,
+    });
+  const measure = (url: string, c: number, body: string, secret: string) => {
+    const c0 = cpuSeconds(gpid);
+    const t0 = performance.now();
+    const r = wrk(url, c, body, secret);
+    const cpu = (cpuSeconds(gpid) - c0) / ((performance.now() - t0) / 1000);
+    return { r, cpu };
+  };
+
+  for (const c of [1, 16, 64]) {
+    const d = wrk(`${engineUrl}/chat/completions`, c, direct, null);
+    const { r: g, cpu } = measure(`${gatewayUrl}/chat/completions`, c, chat, far.secret);
+    row("chat, far from limits", c, d, g, cpu);
+  }
+  const sd = await sequentialStreams(`${engineUrl}/chat/completions`, streamBody("echo"), null, SEQUENTIAL_STREAMS);
+  const sg = await sequentialStreams(`${gatewayUrl}/chat/completions`, streamBody("m"), far.secret, SEQUENTIAL_STREAMS);
+  const streamedDirect = wrk(`${engineUrl}/chat/completions`, 32, streamBody("echo"), null);
+  const { r: streamedGateway, cpu: streamCpu } = measure(`${gatewayUrl}/chat/completions`, 32, streamBody("m"), far.secret);
+  row("streamed chat, far", 32, streamedDirect, streamedGateway, streamCpu);
+
+  // Near the limit: before each row, the hourly limit is set to what the hour already counts plus NEAR_MARGIN.
+  const NEAR_MARGIN = Number(process.env.BENCH_NEAR_MARGIN ?? 200_000);
+  const dbh = await getDb();
+  await dbh.execute(sql`insert into limit_counters (scope_id, metric, window_start, used, reserved)
+    values (${near.account.id}::uuid, 'output_tokens_hour', date_trunc('minute', now()), 10000000, 0)
+    on conflict do nothing`);
+  for (const c of [1, 16, 64]) {
+    const result = (await dbh.execute(sql`select coalesce(sum(used + reserved), 0)::text as used from limit_counters
+      where scope_id = ${near.account.id}::uuid and metric = 'output_tokens_hour' and window_start > now() - interval '1 hour'`)) as unknown as { rows: { used: string }[] };
+    const u = result.rows[0];
+    const limit = BigInt(u!.used) + BigInt(NEAR_MARGIN);
+    await dbh.execute(sql`update tiers set output_tokens_per_hour = ${limit.toString()}::bigint where name = 'Bench near'`);
+    // Tier changes reach the gateway within its account cache's lifetime.
+    await new Promise((r) => setTimeout(r, 2_500));
+    const d = wrk(`${engineUrl}/chat/completions`, c, direct, null);
+    const { r: g, cpu } = measure(`${gatewayUrl}/chat/completions`, c, chat, near.secret);
+    row(`chat, ${NEAR_MARGIN / 1000}k tokens left`, c, d, g, cpu);
+  }
+  const loaded = rssMiB(gpid);
+
+  await stop(gateway);
+  await stop(engine);
   await closeDatabase();
 
-  console.log(`\nGateway: non-streamed chat completion, ${REQUESTS} requests per row, fake backend in the same process`);
-  console.table(rows);
-  const off1 = rows.find((r) => r.limits === "off" && r.concurrency === 1)!;
-  const on1 = rows.find((r) => r.limits === "on" && r.concurrency === 1)!;
-  const off16 = rows.find((r) => r.limits === "off" && r.concurrency === 16)!;
-  const on16 = rows.find((r) => r.limits === "on" && r.concurrency === 16)!;
   console.log(
-    `limits and billing add ${(Number(on1["p50 ms"]) - Number(off1["p50 ms"])).toFixed(2)} ms at p50 (concurrency 1), ` +
-      `${(Number(on16["p50 ms"]) - Number(off16["p50 ms"])).toFixed(2)} ms at p50 (concurrency 16)`,
+    `\nGateway: chat completions of ${TOKENS} output tokens, ${SECONDS} s per row (wrk), against a fake engine directly and through the gateway\n` +
+      `(${startCommand.replace(/\s+/g, " ")}; API only; auth, limits and billing on; Postgres ${db.url.replace(/\/\/[^@]*@/, "//")}).\n` +
+      `Gateway on CPU 0, engine + wrk + this script on CPU 1 (${hasTaskset && cores > 1 ? "taskset" : "not pinned: no taskset or one CPU"}); ${os.cpus()[0]?.model ?? "?"}, ${cores} CPUs, Node ${process.version}.`,
   );
+  console.table(rows);
+  console.log(
+    `sequential streams (${SEQUENTIAL_STREAMS}, one connection, p50): time to first token ${f1(sd.ttft)} ms direct, ${f1(sg.ttft)} ms through the gateway (added ${f1(sg.ttft - sd.ttft)} ms); ` +
+      `total ${f1(sd.total)} ms direct, ${f1(sg.total)} ms through the gateway (added ${f1(sg.total - sd.total)} ms)`,
+  );
+  console.log(`streamed req/s at 32 connections: ${Math.round(streamedGateway.rps)} through the gateway = ${(streamedGateway.rps / streamedDirect.rps).toFixed(2)}× the engine directly (${Math.round(streamedDirect.rps)})`);
+  console.log(`gateway memory (RSS): ${rest.toFixed(0)} MiB at rest, ${loaded.toFixed(0)} MiB after the load`);
 }

@@ -21,9 +21,14 @@ function newestMtime(p) {
   return newest;
 }
 
+// An instance that serves only the API (LLMAAS_API_ONLY) has no console to build.
+const apiOnly = ["true", "1", "yes"].includes(String(process.env.LLMAAS_API_ONLY ?? "").toLowerCase());
+
 const built = fs.existsSync(marker) ? fs.statSync(marker).mtimeMs : 0;
 const changed = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
-if (built === 0 || changed > built || process.env.LLMAAS_REBUILD === "1") {
+if (apiOnly) {
+  // nothing to build
+} else if (built === 0 || changed > built || process.env.LLMAAS_REBUILD === "1") {
   console.log(built === 0 ? "Building the console (first start)…" : "Sources changed since the last build: rebuilding the console…");
   execSync("npx next build", { cwd: root, stdio: "inherit" });
 }
