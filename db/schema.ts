@@ -392,6 +392,44 @@ export const usageHourly = pgTable(
 export type UsageHour = typeof usageHourly.$inferSelect;
 
 /**
+ * The same totals per local day of the account's time zone: what reports of
+ * more than a week read (24 times fewer rows than hours). Cut in the zone
+ * recorded in usage_daily_zones; when the account's zone differs (it changed,
+ * or the platform's default did), the account's days are rebuilt from the
+ * hourly rollups before they are read.
+ */
+export const usageDaily = pgTable(
+  "usage_daily",
+  {
+    day: date("day").notNull(),
+    accountId: uuid("account_id").notNull(),
+    keyId: uuid("key_id").notNull(),
+    modelId: text("model_id").notNull(),
+    batch: boolean("batch").notNull().default(false),
+    requests: bigint("requests", { mode: "number" }).notNull().default(0),
+    errors: bigint("errors", { mode: "number" }).notNull().default(0),
+    promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull().default(0),
+    completionTokens: bigint("completion_tokens", { mode: "number" }).notNull().default(0),
+    reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(0),
+    searchUnits: bigint("search_units", { mode: "number" }).notNull().default(0),
+    audioSeconds: bigint("audio_seconds", { mode: "number" }).notNull().default(0),
+    characters: bigint("characters", { mode: "number" }).notNull().default(0),
+    images: bigint("images", { mode: "number" }).notNull().default(0),
+    costNanos: nanos("cost_nanos").notNull().default(sql`0`),
+    latencyHist: bigint("latency_hist", { mode: "number" }).array().notNull(),
+    ttftHist: bigint("ttft_hist", { mode: "number" }).array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.day, t.keyId, t.modelId, t.batch] })],
+);
+
+/** The time zone each account's daily rollups are cut in; no row: not built yet (nothing is added to them). */
+export const usageDailyZones = pgTable("usage_daily_zones", {
+  accountId: uuid("account_id").primaryKey(),
+  zone: text("zone").notNull(),
+  builtAt: timestamp("built_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
  * A budget alert: month-to-date spend crossed one of the account's
  * thresholds. Unique per account, month and threshold, so it fires once
  * whichever instance notices first. Also the webhook's outbox.

@@ -56,12 +56,12 @@ export async function usageDebitsBetween({ accountId, from, to }: { accountId: s
   return big(r?.s);
 }
 
-/** Spend per local month of `tz` since `from`, from the hourly rollups (equal to the usage debits). */
-export async function monthlySpend({ accountId, from, tz }: { accountId: string; from: Date; tz: string }) {
+/** Spend per local month since the local day `fromDay`, from the daily rollups (built in the account's zone: ensureDaily). */
+export async function monthlySpend({ accountId, fromDay }: { accountId: string; fromDay: string }) {
   const db = await getDb();
   const rows = rowsOf(
-    await db.execute(sql`select to_char(date_trunc('month', hour at time zone ${tz}), 'YYYY-MM') as month, sum(cost_nanos)::text as cost, sum(requests)::text as requests
-      from usage_hourly where account_id = ${accountId}::uuid and hour >= ${from.toISOString()}::timestamptz group by 1 order by 1`),
+    await db.execute(sql`select to_char(day, 'YYYY-MM') as month, sum(cost_nanos)::text as cost, sum(requests)::text as requests
+      from usage_daily where account_id = ${accountId}::uuid and day >= ${fromDay}::date group by 1 order by 1`),
   );
   return rows.map((r) => ({ month: String(r.month), costNanos: big(r.cost), requests: Number(r.requests) }));
 }

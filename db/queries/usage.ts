@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { type Db, getDb } from "../client";
 import { LATENCY_BUCKETS_MS, usageEvents, usageHourly } from "../schema";
+import { addToDaily } from "./usage-daily";
 
 export type NewUsageEvent = typeof usageEvents.$inferInsert & { batch?: boolean };
 
@@ -51,7 +52,7 @@ export function hourlyTotals(events: NewUsageEvent[]) {
   return [...totals.values()];
 }
 
-/** Store usage events and add them to the hourly rollups, in one transaction (or in `db`, a transaction of the caller's). */
+/** Store usage events and add them to the hourly and daily rollups, in one transaction (or in `db`, a transaction of the caller's). */
 export async function insertUsageEvents({ events, db: given }: { events: NewUsageEvent[]; db?: Db }) {
   if (events.length === 0) return;
   const db = given ?? (await getDb());
@@ -86,6 +87,7 @@ export async function insertUsageEvents({ events, db: given }: { events: NewUsag
           ttftHist: hist("ttft_hist"),
         },
       });
+    await addToDaily(tx, totals);
   });
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { monthlyCap } from "@/lib/limits/monthly-cap";
 import { z } from "zod";
 import { findAccountById } from "@/db/queries/accounts";
+import { rebuildDaily } from "@/db/queries/usage-daily";
 import { listBudgetAlerts, updateAlertSettings } from "@/db/queries/alerts";
 import { listKeysForAccount } from "@/db/queries/keys";
 import { readBalance, readWindows } from "@/db/queries/limits";
@@ -193,6 +194,10 @@ export async function updateBudgetSettingsAs(caller: Caller, input: BudgetSettin
     before: Object.fromEntries(Object.keys(values).filter((k) => k in before).map((k) => [k, before[k as keyof typeof before]])),
     after: { ...values, ...(values.webhookSecret ? { webhookSecretChanged: true } : {}) },
   });
+  // Days in the new zone: the daily rollups are cut again now rather than by the next report.
+  if (values.timezone !== undefined && values.timezone !== account.timezone) {
+    await rebuildDaily({ accountId: account.id, zone: values.timezone ?? env().LLMAAS_TIMEZONE });
+  }
   // A lower budget may already be crossed: say so now, not at the next request.
   await checkBudgetAlerts(account.id);
 }

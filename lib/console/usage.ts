@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ensureDaily } from "@/db/queries/usage-daily";
 import { type UsageFigures, type UsageScope, latencyHistograms, usageBreakdown, usageFilterChoices, usageSeries } from "@/db/queries/usage-reports";
 import { LATENCY_BUCKETS_MS } from "@/db/schema";
 import { type Caller, readsAccount } from "./authz";
@@ -68,6 +69,9 @@ export async function usageReport(caller: Caller, query: UsageQuery, now = new D
     userId: everyone ? q.user : caller.userId,
   };
   const by = q.by ?? "model";
+  // Days (longer ranges) read the daily rollups, cut in the account's zone.
+  await ensureDaily({ accountId: caller.accountId, zone: tz });
+  if (range.resolution === "day") scope.days = { first: range.fromDate, last: range.toDate };
   const [series, breakdown, latency, choices] = await Promise.all([
     usageSeries({ scope, tz, resolution: range.resolution }),
     usageBreakdown({ scope, by }),

@@ -1,6 +1,7 @@
 import { listAccounts } from "@/db/queries/accounts";
 import { accountSpendForPlatform, monthlySpend, recentSpend, spendByModel, usageLinesBetween, listCreditsBetween } from "@/db/queries/finance";
 import { readBalance } from "@/db/queries/limits";
+import { ensureDaily } from "@/db/queries/usage-daily";
 import type { Caller } from "@/lib/console/authz";
 import { localMonth } from "@/lib/console/zone";
 import { monthWindow } from "@/lib/limits/windows";
@@ -31,8 +32,9 @@ export async function financeOverview(caller: Caller, input: { accountId?: strin
   const month = input.month && months.includes(input.month) ? input.month : months.at(-1)!;
   const window = monthOf(month, tz);
   const range = { accountId: account.id, from: window.start, to: window.end };
+  await ensureDaily({ accountId: account.id, zone: tz });
   const [spend, lines, models, balance, week, credits] = await Promise.all([
-    monthlySpend({ accountId: account.id, from: monthOf(months[0]!, tz).start, tz }),
+    monthlySpend({ accountId: account.id, fromDay: `${months[0]!}-01` }),
     usageLinesBetween(range),
     spendByModel(range),
     readBalance({ accountId: account.id }),
