@@ -11,9 +11,21 @@ export interface Instance {
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-/** Start `server.ts` as its own process (API only: no Next.js build needed) and wait until it listens. */
+let compiled: Promise<void> | null = null;
+
+/** Compile the server as `npm start` does (once per test process, and only when its sources changed). */
+function compileServer(): Promise<void> {
+  compiled ??= new Promise<void>((resolve, reject) => {
+    const build = spawn(process.execPath, ["scripts/ensure-build.mjs"], { cwd: root, env: { ...process.env, LLMAAS_API_ONLY: "true" }, stdio: "inherit" });
+    build.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`compiling the server failed (${code})`))));
+  });
+  return compiled;
+}
+
+/** Start the compiled server (what `npm start` runs; API only: no Next.js build needed) as its own process and wait until it listens. */
 export async function startInstance(env: Record<string, string>): Promise<Instance> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  await compileServer();
+  const proc = spawn(process.execPath, ["dist/server.js"], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", LLMAAS_API_ONLY: "true", ...env },
     stdio: ["ignore", "pipe", "pipe"],
