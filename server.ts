@@ -11,6 +11,7 @@ import { closeAgents } from "./lib/backends/http";
 import { resealBackendKeys } from "./lib/backends/registry";
 import { EnvError, env } from "./lib/env";
 import { getGatewayRuntime, stopGatewayRuntime } from "./lib/gateway";
+import { Journal } from "./lib/gateway/journal";
 import { isMetricsPath, metricsHandler } from "./lib/gateway/metrics-http";
 import { apiListener } from "./lib/gateway/node";
 import { registerEmbeddedModels } from "./lib/engine/register";
@@ -38,6 +39,9 @@ async function main() {
   if (resealed > 0) log.info("sealed backends' API keys with the current LLMAAS_SECRET_KEY", { backends: resealed });
   await registerEmbeddedModels();
   const runtime = getGatewayRuntime();
+  // Answered requests are journaled until their usage and settlement are written; what a killed process left is written now.
+  const journal = new Journal(Journal.dirFor(settings.LLMAAS_DATA_DIR, database.location));
+  runtime.gateway.options.recorder.useJournal(journal);
   // Models copied into (or removed from) the folder are offered (or withdrawn) without a restart.
   const stopWatching = watchModelsFolder({
     dir: settings.LLMAAS_MODELS_DIR,
@@ -132,6 +136,7 @@ async function main() {
     const settleBy = Date.now() + 5_000;
     while ((gateway.inFlight > 0 || gateway.pendingSettlements > 0) && Date.now() < settleBy) await sleep();
     await stopGatewayRuntime();
+    journal.close();
     metricsServer?.closeAllConnections();
     await closeAgents();
     await closeDatabase();

@@ -245,3 +245,40 @@ export async function listOrphanReservations({ staleBefore }: { staleBefore: Dat
     createdAt: new Date(r.created_at as string),
   }));
 }
+
+/** One request's settlement, written later with others (see settleBatch). */
+export interface DeferredSettlement {
+  reservationId: string;
+  accountId: string;
+  actual: Record<string, bigint>;
+  costNanos: bigint;
+  ledger: SettleInput["ledger"];
+}
+
+/**
+ * Settle many reservations in the caller's transaction, in one statement:
+ * the accounts' balance rows are locked first, in one order, so batches of
+ * several instances never deadlock. For each, in order: true when this call
+ * settled it, false when it was settled already (a batch replayed from the
+ * journal after it committed, or the sweeper after the instance was lost).
+ */
+export async function settleBatch(db: Db, items: DeferredSettlement[]): Promise<boolean[]> {
+  if (items.length === 0) return [];
+  const accounts = [...new Set(items.map((i) => i.accountId))].sort();
+  await db.execute(sql`select 1 from account_balances where account_id in (${sql.join(accounts.map((a) => sql`${a}::uuid`), sql`, `)}) order by account_id for update`);
+  const rows = items.map((i, n) => ({
+    i: n,
+    r: i.reservationId,
+    a: i.accountId,
+    actual: Object.fromEntries(Object.entries(i.actual).map(([k, v]) => [k, v.toString()])),
+    cost: i.costNanos.toString(),
+    ledger: i.ledger,
+  }));
+  const result = rowsOf(
+    await db.execute(sql`select x.i, llmaas_settle(x.r, x.a, x.actual, x.cost, x.ledger) as ok
+      from (select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(i int, r uuid, a uuid, actual jsonb, cost bigint, ledger jsonb) order by t.a, t.i) x`),
+  );
+  const out = new Array<boolean>(items.length).fill(false);
+  for (const r of result) out[Number(r.i)] = r.ok === true || r.ok === "t";
+  return out;
+}

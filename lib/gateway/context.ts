@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
+import type { DeferredSettlement } from "@/db/queries/limits";
 import type { NewUsageEvent } from "@/db/queries/usage";
 import type { Target } from "../backends/router";
 import type { AuthenticatedKey } from "../keys/cache";
@@ -48,6 +49,12 @@ export interface Reservation {
    * With `db`, inside that transaction (and its errors are the caller's).
    */
   settle(usage: UsageCounts, outcome: { status: number; db?: Db }): Promise<bigint>;
+  /**
+   * Turn the reservation into the real usage without waiting: the cost, and
+   * the settlement to write with the request's usage event (in the next batch).
+   * Absent: the pipeline settles with settle().
+   */
+  defer?(usage: UsageCounts): { cost: bigint; settlement: DeferredSettlement };
 }
 
 /** The limits step of the pipeline. The platform's tiers, budgets and credit implement it. */

@@ -3,7 +3,8 @@ import type { Capability } from "../backends/registry";
 import type { PriceBook } from "../billing/prices";
 import type { BackendRouter, Dispatched, Target } from "../backends/router";
 import type { UpstreamCall } from "../backends/types";
-import { AppError, isDatabaseUnavailable, toAppError } from "../errors";
+import type { DeferredSettlement } from "@/db/queries/limits";
+import { AppError, toAppError } from "../errors";
 import { type AuthenticatedKey, authenticateSecret } from "../keys/cache";
 import { addLogFields, errorFields, log, withLogFields } from "../log";
 import type { Catalogue, CatalogueModel } from "./catalogue";
@@ -56,8 +57,10 @@ export class Gateway {
   readonly limiter: Limiter;
   /** Requests currently being served, so shutdown can wait for them. */
   inFlight = 0;
-  /** Settlements of answered requests waiting for the database to come back. */
-  pendingSettlements = 0;
+  /** Answered requests whose settlement and usage are not written yet (they wait in the recorder's batch). */
+  get pendingSettlements(): number {
+    return this.options.recorder.pending;
+  }
   readonly metrics: GatewayMetrics;
   private readonly endpointNames = new Set<string>();
 
@@ -214,42 +217,25 @@ export class Gateway {
   }
 
   private async settleAndRecord(ctx: RequestContext, status: number, errorCode: string | null): Promise<void> {
+    const reservation = ctx.reservation;
+    if (reservation?.defer) {
+      // Written with the usage event in the recorder's next batch (journaled first), not on the request's path.
+      const { cost, settlement } = reservation.defer(ctx.usage);
+      this.record(ctx, status, errorCode, cost, settlement);
+      return;
+    }
     let cost = 0n;
-    if (ctx.reservation) {
+    if (reservation) {
       try {
-        cost = await ctx.reservation.settle(ctx.usage, { status });
+        cost = await reservation.settle(ctx.usage, { status });
       } catch (err) {
-        if (isDatabaseUnavailable(err)) {
-          // The answer is given; its settlement and usage wait for the database to come back.
-          this.settleLater(ctx, status, errorCode);
-          return;
-        }
         log.error("settling a reservation failed", { requestId: ctx.requestId, ...errorFields(err) });
       }
     }
     this.record(ctx, status, errorCode, cost);
   }
 
-  private settleLater(ctx: RequestContext, status: number, errorCode: string | null, delayMs = 250): void {
-    if (delayMs === 250) this.pendingSettlements++;
-    const timer = setTimeout(() => {
-      void ctx.reservation!.settle(ctx.usage, { status }).then(
-        (cost) => {
-          this.pendingSettlements--;
-          this.record(ctx, status, errorCode, cost);
-        },
-        (err) => {
-          if (isDatabaseUnavailable(err)) return this.settleLater(ctx, status, errorCode, Math.min(delayMs * 2, 2_000));
-          this.pendingSettlements--;
-          log.error("settling a reservation failed", { requestId: ctx.requestId, ...errorFields(err) });
-          this.record(ctx, status, errorCode, 0n);
-        },
-      );
-    }, delayMs);
-    timer.unref();
-  }
-
-  private record(ctx: RequestContext, status: number, errorCode: string | null, cost: bigint): void {
+  private record(ctx: RequestContext, status: number, errorCode: string | null, cost: bigint, settlement?: DeferredSettlement): void {
     this.metrics.observe({
       // Unknown paths are one label, not one each.
       endpoint: this.endpointNames.has(ctx.endpoint) ? ctx.endpoint : "unknown",
@@ -260,7 +246,7 @@ export class Gateway {
       latencyMs: ctx.elapsedMs,
       ttftMs: ctx.ttftMs,
     });
-    this.options.recorder.record(this.usageEvent(ctx, status, errorCode, cost));
+    this.options.recorder.record(this.usageEvent(ctx, status, errorCode, cost), settlement);
   }
 
   private usageEvent(ctx: RequestContext, status: number, errorCode: string | null, cost: bigint) {

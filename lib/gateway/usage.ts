@@ -1,19 +1,36 @@
-import type { Db } from "@/db/client";
+import { type Db, getDb } from "@/db/client";
 import { touchApiKeys } from "@/db/queries/keys";
+import { type DeferredSettlement, settleBatch } from "@/db/queries/limits";
 import { type NewUsageEvent, insertUsageEvents } from "@/db/queries/usage";
 import { errorFields, log } from "../log";
+import type { Journal } from "./journal";
 
 export interface UsageRecorderOptions {
   flushIntervalMs?: number;
   maxBatch?: number;
+  /** Where answered requests wait for their write, so a killed process loses none of them. */
+  journal?: Journal | null;
+}
+
+/** A request's usage event and, when it held limits, its settlement: written together. */
+interface Entry {
+  event: NewUsageEvent;
+  settlement?: DeferredSettlement;
 }
 
 /**
- * Usage events are written in batches off the request path. A failed write is
- * retried with the next batch; flush() on shutdown writes whatever is left.
+ * The outbox of answered requests: each one's settlement (counters, balance,
+ * ledger debit) and usage event (and its hourly rollup) are written in
+ * batches off the request path, one transaction per batch, every
+ * `flushIntervalMs` or `maxBatch` rows. With a journal, an entry is on disk
+ * before the answer leaves, so a crash loses nothing: the next start writes
+ * what the journal still holds. A settlement already written (by an earlier
+ * batch, or by the sweeper after the instance was lost) is never written
+ * twice, and its usage event is then not written again either. A failed write
+ * is retried with the next batch; flush() on shutdown writes whatever is left.
  */
 export class UsageRecorder {
-  private queue: NewUsageEvent[] = [];
+  private queue: Entry[] = [];
   private keys = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | null = null;
@@ -23,13 +40,34 @@ export class UsageRecorder {
   private touched = new Map<string, number>();
   private listeners = new Set<(events: NewUsageEvent[]) => void>();
 
+  private journal: Journal | null;
+
   constructor(options: UsageRecorderOptions = {}) {
-    this.flushIntervalMs = options.flushIntervalMs ?? 200;
+    this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.maxBatch = options.maxBatch ?? 500;
+    this.journal = options.journal ?? null;
   }
 
-  record(event: NewUsageEvent): void {
-    this.queue.push(event);
+  /** Journal answered requests from now on (and take over what a lost process of the same database left in it). */
+  useJournal(journal: Journal): void {
+    this.journal = journal;
+    const recovered = journal.recover().flatMap((line) => {
+      try {
+        return [decodeEntry(line)];
+      } catch {
+        return []; // the half-written last line of a killed process: its answer never left
+      }
+    });
+    if (recovered.length) {
+      log.warn("writing the usage and settlements a stopped process had journaled", { entries: recovered.length });
+      this.queue.unshift(...recovered);
+    }
+  }
+
+  record(event: NewUsageEvent, settlement?: DeferredSettlement): void {
+    const entry: Entry = settlement ? { event, settlement } : { event };
+    this.journal?.append(encodeEntry(entry));
+    this.queue.push(entry);
     if (event.keyId) this.noteUse(event.keyId);
     if (this.queue.length >= this.maxBatch) void this.flush();
   }
@@ -64,14 +102,15 @@ export class UsageRecorder {
     while (this.flushing) await this.flushing;
     if (this.queue.length === 0 && this.keys.size === 0) return;
     const batch = this.queue.splice(0, this.queue.length);
+    this.journal?.rotate();
     const keys = [...this.keys];
     this.keys.clear();
     this.flushing = (async () => {
       try {
-        for (let i = 0; i < batch.length; i += this.maxBatch) {
-          await insertUsageEvents({ events: batch.slice(i, i + this.maxBatch) });
-        }
-        for (const l of this.listeners) l(batch);
+        const written: NewUsageEvent[] = [];
+        for (let i = 0; i < batch.length; i += this.maxBatch) written.push(...(await writeEntries(batch.slice(i, i + this.maxBatch))));
+        this.journal?.committed();
+        for (const l of this.listeners) l(written);
       } catch (err) {
         // Put the batch back: it goes out with the next flush.
         this.queue.unshift(...batch);
@@ -100,4 +139,44 @@ export class UsageRecorder {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/** One transaction: settlements first, then the usage events of those settled here (and of requests that held nothing). */
+async function writeEntries(entries: Entry[]): Promise<NewUsageEvent[]> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const settlements = entries.filter((e) => e.settlement);
+    const settled = await settleBatch(tx as unknown as Db, settlements.map((e) => e.settlement!));
+    const skipped = new Set(settlements.filter((_, i) => !settled[i]).map((e) => e.event));
+    const events = entries.map((e) => e.event).filter((e) => !skipped.has(e));
+    await insertUsageEvents({ events, db: tx as unknown as Db });
+    return events;
+  });
+}
+
+const reviveBig = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, BigInt(v)]));
+const big = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v);
+
+function encodeEntry(entry: Entry): string {
+  return JSON.stringify(entry, big);
+}
+
+function decodeEntry(line: string): Entry {
+  const raw = JSON.parse(line) as { event: Record<string, unknown>; settlement?: Record<string, unknown> };
+  const e = raw.event;
+  const event = {
+    ...e,
+    costNanos: e.costNanos === undefined || e.costNanos === null ? e.costNanos : BigInt(e.costNanos as string),
+    createdAt: e.createdAt ? new Date(e.createdAt as string) : undefined,
+  } as NewUsageEvent;
+  if (!raw.settlement) return { event };
+  const s = raw.settlement;
+  return {
+    event,
+    settlement: {
+      ...(s as unknown as DeferredSettlement),
+      actual: reviveBig(s.actual as Record<string, string>),
+      costNanos: BigInt(s.costNanos as string),
+    },
+  };
 }

@@ -3,6 +3,7 @@ import os from "node:os";
 import { findAccountById } from "@/db/queries/accounts";
 import {
   type CounterState,
+  type DeferredSettlement,
   type Hold,
   checkpointReservations,
   heartbeatInstance,
@@ -179,28 +180,19 @@ export class DbLimiter implements Limiter {
       headers,
       costOf: (usage) => costOf(billableQuantities(usage, { batch: Boolean(input.batchId) }), prices),
       settle: (usage, result) => this.settle(reservationId, cfg.account.id, input, at, prices, usage, result.db),
+      defer: (usage) => this.defer(reservationId, cfg.account.id, input, at, prices, usage),
     };
   }
 
-  private async settle(
-    reservationId: string,
-    accountId: string,
-    input: ReserveInput,
-    at: Date,
-    prices: PriceTable,
-    usage: UsageCounts,
-    db: Db | undefined,
-  ): Promise<bigint> {
-    this.open.delete(reservationId);
-    this.lastProgress.delete(reservationId);
+  /** What settle() writes, for the recorder to write in its next batch. */
+  private settlementOf(reservationId: string, accountId: string, input: ReserveInput, at: Date, prices: PriceTable, usage: UsageCounts): DeferredSettlement {
     const quantities = billableQuantities(usage, { batch: Boolean(input.batchId) });
     const cost = costOf(quantities, prices);
-    const settled = await settleReservation({
+    return {
       reservationId,
       accountId,
       actual: consumed(usage.completionTokens, cost),
       costNanos: cost,
-      db,
       ledger: {
         keyId: input.key.id,
         modelId: input.model.id,
@@ -215,7 +207,31 @@ export class DbLimiter implements Limiter {
           unit_prices_nanos: Object.fromEntries(Object.keys(quantities).map((k) => [k, prices[k as keyof PriceTable].toString()])),
         },
       },
-    });
+    };
+  }
+
+  private defer(reservationId: string, accountId: string, input: ReserveInput, at: Date, prices: PriceTable, usage: UsageCounts) {
+    this.open.delete(reservationId);
+    this.lastProgress.delete(reservationId);
+    this.holding.delete(reservationId);
+    const settlement = this.settlementOf(reservationId, accountId, input, at, prices, usage);
+    return { cost: settlement.costNanos, settlement };
+  }
+
+  private async settle(
+    reservationId: string,
+    accountId: string,
+    input: ReserveInput,
+    at: Date,
+    prices: PriceTable,
+    usage: UsageCounts,
+    db: Db | undefined,
+  ): Promise<bigint> {
+    this.open.delete(reservationId);
+    this.lastProgress.delete(reservationId);
+    const settlement = this.settlementOf(reservationId, accountId, input, at, prices, usage);
+    const cost = settlement.costNanos;
+    const settled = await settleReservation({ ...settlement, db });
     this.holding.delete(reservationId);
     return settled ? cost : 0n;
   }
