@@ -78,6 +78,8 @@ describe("fault: kill -9 with answered requests in the journal", () => {
     };
     // Written as usual.
     for (let i = 0; i < 20; i++) note(await chat(instance.url, i));
+    // Their batch is written before the write is held up below.
+    await new Promise((r) => setTimeout(r, 1_000));
 
     // Hold up every batch write: answers still leave, their settlements wait in the journal.
     const blocker = new pg.Client({ connectionString: db.url });
