@@ -1,6 +1,6 @@
-import { type SQL, and, desc, eq, ilike, or, sql } from "drizzle-orm";
+import { type SQL, and, desc, eq, getTableColumns, ilike, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { auditLog } from "../schema";
+import { accounts, auditLog } from "../schema";
 
 export async function insertAuditEntry(values: typeof auditLog.$inferInsert) {
   const db = await getDb();
@@ -26,8 +26,9 @@ export async function listAuditEntries({ accountId, action, actor, before, limit
     before ? sql`(${auditLog.at}, ${auditLog.id}) < (${before.at.toISOString()}::timestamptz, ${before.id})` : undefined,
   ];
   return db
-    .select()
+    .select({ ...getTableColumns(auditLog), accountName: accounts.name })
     .from(auditLog)
+    .leftJoin(accounts, eq(accounts.id, auditLog.accountId))
     .where(and(...where))
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(limit);

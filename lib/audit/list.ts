@@ -6,6 +6,8 @@ export const auditQuerySchema = z.object({
   action: z.string().trim().max(60).optional().catch(undefined),
   actor: z.string().trim().max(200).optional().catch(undefined),
   after: z.string().max(60).optional().catch(undefined),
+  /** Platform administrators: one account's entries. */
+  account: z.uuid().optional().catch(undefined),
 });
 export type AuditListQuery = z.input<typeof auditQuerySchema>;
 
@@ -20,7 +22,7 @@ export async function listAuditAs(caller: Caller, query: AuditListQuery, limit =
   const q = auditQuerySchema.parse(query);
   const [at, id] = (q.after ?? "").split("|");
   const before = at && id && !Number.isNaN(Date.parse(at)) && /^\d+$/.test(id) ? { at: new Date(at), id: Number(id) } : undefined;
-  const rows = await listAuditEntries({ accountId: caller.superadmin ? null : caller.accountId, action: q.action || undefined, actor: q.actor || undefined, before, limit: limit + 1 });
+  const rows = await listAuditEntries({ accountId: caller.superadmin ? (q.account ?? null) : caller.accountId, action: q.action || undefined, actor: q.actor || undefined, before, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { entries: page, next: rows.length > limit && last ? `${last.at.toISOString()}|${last.id}` : null, query: q };

@@ -27,7 +27,8 @@ function changes(before: Record<string, unknown> | null, after: Record<string, u
 export default async function AuditPage({ searchParams }: { searchParams: Promise<AuditListQuery> }) {
   const caller = await pageCaller();
   const [{ entries, next, query }, tz] = await Promise.all([listAuditAs(caller, await searchParams), accountZone(caller.accountId)]);
-  const filters = new URLSearchParams(Object.entries({ action: query.action ?? "", actor: query.actor ?? "" }).filter(([, v]) => v));
+  const filters = new URLSearchParams(Object.entries({ action: query.action ?? "", actor: query.actor ?? "", account: query.account ?? "" }).filter(([, v]) => v));
+  const accountFilter = query.account ? entries.find((e) => e.accountId === query.account)?.accountName : undefined;
   return (
     <PageColumn wide>
       <PageHeader
@@ -48,9 +49,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Who
           <input name="actor" defaultValue={query.actor} placeholder="e-mail or cli:" className={`${field} w-48`} data-testid="audit-actor" />
         </label>
+        {query.account && <input type="hidden" name="account" value={query.account} />}
         <Button type="submit" variant="secondary">
           Filter
         </Button>
+        {query.account && (
+          <Link href={`/audit?${new URLSearchParams([...filters].filter(([k]) => k !== "account"))}`} className="inline-flex h-9 items-center rounded-md px-2 text-sm underline-offset-2 hover:underline" data-testid="audit-account-filter" aria-label={`Show every account, not only ${accountFilter ?? "this one"}`}>
+            Account: {accountFilter ?? query.account.slice(0, 8)} ✕
+          </Link>
+        )}
       </Form>
       {entries.length === 0 ? (
         <EmptyState title="Nothing recorded" testId="audit-empty">
@@ -63,6 +70,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               <tr>
                 <th className={th}>When</th>
                 <th className={th}>Who</th>
+                {caller.superadmin && <th className={th}>Account</th>}
                 <th className={th}>Action</th>
                 <th className={th}>Object</th>
                 <th className={th}>Changes</th>
@@ -73,6 +81,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <tr key={e.id} data-testid="audit-row" data-action={e.action}>
                   <td className={`${td} whitespace-nowrap`}>{formatDateTime(e.at, tz)}</td>
                   <td className={`${td} max-w-48 truncate`}>{e.actor}</td>
+                  {caller.superadmin && (
+                    <td className={`${td} max-w-40 truncate`}>
+                      {e.accountId ? (
+                        <Link href={`/audit?${new URLSearchParams({ ...Object.fromEntries(filters), account: e.accountId })}`} className="underline-offset-2 hover:underline">
+                          {e.accountName ?? e.accountId.slice(0, 8)}
+                        </Link>
+                      ) : (
+                        <span className="text-muted">platform</span>
+                      )}
+                    </td>
+                  )}
                   <td className={`${td} whitespace-nowrap font-mono text-xs`}>{e.action}</td>
                   <td className={`${td} whitespace-nowrap text-xs`}>
                     {e.objectType} <code className="text-muted">{e.objectId.slice(0, 8)}</code>
