@@ -29,9 +29,16 @@ export interface BatchWorkerOptions {
   pollMs?: number;
   /** An instance silent this long is lost: its lines and batches are taken over (as the limits sweeper judges). */
   staleMs?: number;
+  /** Waits before new tries of a line answered 502, 503 or 504 (default RETRY_DELAYS_MS). */
+  retryDelaysMs?: number[];
 }
 
 const KEY_TTL_MS = 5_000;
+
+/** Answers that say "try again later" (a backend down, overloaded or too slow, or the database away): retried in place. */
+const TRANSIENT = new Set([502, 503, 504]);
+/** Waits before each new try of a line that got a transient answer; after the last, the answer goes to the error file. */
+export const RETRY_DELAYS_MS = [1_000, 5_000, 15_000];
 
 /**
  * Works the batch queue in the background of an instance (the server, or
@@ -56,6 +63,7 @@ export class BatchWorker {
   private readonly store: LineStore;
   private readonly pollMs: number;
   private readonly staleMs: number;
+  private readonly retryDelays: number[];
 
   constructor(private readonly options: BatchWorkerOptions) {
     this.storage = options.storage ?? fileStorage();
@@ -63,6 +71,7 @@ export class BatchWorker {
     // Idle, a worker asks the database about twice a second in all: little beside live traffic.
     this.pollMs = options.pollMs ?? 1000;
     this.staleMs = options.staleMs ?? 15_000;
+    this.retryDelays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
   }
 
   private staleBefore = () => new Date(Date.now() - this.staleMs);
@@ -134,7 +143,16 @@ export class BatchWorker {
     try {
       const batch = await this.batchOf(line.batchId);
       const key = await this.keyOf(line.batchId);
-      const finished = await runLine({ gateway: this.options.gateway, line, hold, endpoint: batch.endpoint, key });
+      const attempt = () => runLine({ gateway: this.options.gateway, line, hold, endpoint: batch.endpoint, key });
+      let finished = await attempt();
+      // A transient failure is tried again a few times, with growing waits, before it is an error line;
+      // the failed tries are neither billed nor recorded.
+      for (const delay of this.retryDelays) {
+        if (!TRANSIENT.has(finished.answer.statusCode) || this.stopped) break;
+        await finished.end?.discard().catch(() => {});
+        await new Promise((r) => setTimeout(r, delay).unref());
+        finished = await attempt();
+      }
       this.storing++;
       void this.store.add(finished).finally(() => {
         this.storing--;

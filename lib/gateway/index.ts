@@ -69,13 +69,13 @@ export interface GatewayRuntime {
  * usage writes, revocations, and batch lines (`batchConcurrency` at once,
  * LLMAAS_BATCH_CONCURRENCY by default; 0 for none).
  */
-export function startGateway(gateway: Gateway, options: { batchConcurrency?: number } = {}): GatewayRuntime {
+export function startGateway(gateway: Gateway, options: { batchConcurrency?: number; batchRetryDelaysMs?: number[] } = {}): GatewayRuntime {
   const { catalogue, router, recorder, prices } = gateway.options;
   const limiter = gateway.limiter instanceof DbLimiter ? gateway.limiter : null;
   limiter?.start();
   // Batches need an instance id with a heartbeat (the limiter's), so a lost worker's lines are taken over.
   const concurrency = options.batchConcurrency ?? env().LLMAAS_BATCH_CONCURRENCY;
-  const batchWorker = limiter && concurrency > 0 ? new BatchWorker({ gateway, workerId: limiter.instanceId, concurrency }) : null;
+  const batchWorker = limiter && concurrency > 0 ? new BatchWorker({ gateway, workerId: limiter.instanceId, concurrency, retryDelaysMs: options.batchRetryDelaysMs }) : null;
   batchWorker?.start();
   const stopSweeper = limiter ? startSweeper() : () => {};
   catalogue.start();

@@ -24,6 +24,7 @@ const chatLine = (customId: string, content: string, extra: Json = {}) => ({
 
 describeEachDriver("batch API", () => {
   let fake: FakeBackend;
+  let down: FakeBackend;
   let server: TestServer;
   let filesDir: string;
   let a: Tenant;
@@ -34,7 +35,11 @@ describeEachDriver("batch API", () => {
     setFileStorage(new LocalFileStorage(filesDir));
     fake = await startFakeOpenAI({ machine: "batch" });
     await registerBackend("batch", fake.url, [{ id: "m", upstream: "echo" }]);
-    server = await startGatewayServer({ batchConcurrency: 4 });
+    // A backend that is overloaded for good.
+    down = await startFakeOpenAI({ machine: "batch-down" });
+    down.failWith = 503;
+    await registerBackend("batch-down", down.url, [{ id: "down", upstream: "echo" }]);
+    server = await startGatewayServer({ batchConcurrency: 4, batchRetryDelaysMs: [50, 100, 200] });
     a = await createTenant();
     b = await createTenant();
   });
@@ -42,6 +47,7 @@ describeEachDriver("batch API", () => {
   afterAll(async () => {
     await server.close();
     await fake.close();
+    await down.close();
     setFileStorage(undefined);
     await fs.rm(filesDir, { recursive: true, force: true });
   });
@@ -174,6 +180,30 @@ describeEachDriver("batch API", () => {
     expect(hourly!.n).toBeGreaterThanOrEqual(8);
     const left = rowsOf(await db.execute(sql`select 1 from reservations where batch_id = ${batch.id}`));
     expect(left).toHaveLength(0);
+  });
+
+  it("tries a line again after a transient failure of its backend, unbilled; a line whose backend stays down goes to the error file", async () => {
+    const client = clientFor(a.secret);
+    const { batch } = await runBatch(client, [
+      chatLine("flaky-1", "overloaded once", { fake: { failTimes: 1 } }),
+      chatLine("flaky-2", "overloaded once too", { fake: { failTimes: 1 } }),
+      chatLine("steady", "never overloaded"),
+      { custom_id: "down", method: "POST", url: "/v1/chat/completions", body: { model: "down", messages: [{ role: "user", content: "anyone?" }], max_tokens: 5 } },
+    ]);
+    expect(batch.status).toBe("completed");
+    expect(batch.request_counts).toMatchObject({ total: 4, completed: 3, failed: 1 });
+    const out = await readResults(client, batch.output_file_id);
+    expect([...out.keys()].sort()).toEqual(["flaky-1", "flaky-2", "steady"]);
+    for (const l of out.values()) expect((l.response as Json).status_code).toBe(200);
+    const errors = await readResults(client, batch.error_file_id);
+    expect(((errors.get("down")!.response as Json).status_code as number)).toBe(503);
+    // The backend that stayed down was asked more than once (until its circuit opened).
+    expect(down.requests.filter((r) => r.path.endsWith("/chat/completions")).length).toBeGreaterThanOrEqual(2);
+    // One usage row per line: the failed tries are neither recorded nor billed.
+    await server.runtime.gateway.options.recorder.flush();
+    const db = await getDb();
+    const events = rowsOf(await db.execute(sql`select status from usage_events where batch_id = ${batch.id} order by status`));
+    expect(events.map((e) => e.status)).toEqual([200, 200, 200, 503]);
   });
 
   it("cancels a batch mid-way: lines in flight finish, the rest are reported cancelled", async () => {

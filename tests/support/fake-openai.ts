@@ -65,7 +65,7 @@ export function leakyMessage(authorization: string, port: number): string {
 export async function startFakeOpenAI(options: { machine?: string; port?: number } = {}): Promise<FakeBackend> {
   const machine = options.machine ?? "fake";
   const requests: FakeRequest[] = [];
-  const state = { failWith: null as number | null };
+  const state = { failWith: null as number | null, failed: new Map<string, number>() };
   const sockets = new Set<import("node:net").Socket>();
 
   const server = http.createServer(async (req, res) => {
@@ -96,6 +96,17 @@ export async function startFakeOpenAI(options: { machine?: string; port?: number
     }
     const model = String(body.model ?? "echo");
     const fake = (body.fake ?? {}) as Json;
+    // `fake.failTimes`: answer 503 (overloaded) to the first n requests with these messages.
+    if (fake.failTimes !== undefined) {
+      const k = JSON.stringify(body.messages ?? body.prompt ?? body.input);
+      const n = state.failed.get(k) ?? 0;
+      if (n < Number(fake.failTimes)) {
+        state.failed.set(k, n + 1);
+        res.writeHead(503, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { message: "overloaded, try again", type: "server_error" } }));
+        return;
+      }
+    }
     if (model === "fail500") {
       res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: "engine crashed", type: "server_error" } }));

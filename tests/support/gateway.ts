@@ -29,6 +29,7 @@ export async function startGatewayServer(
     allowRemoteImages?: boolean;
     /** Batch lines this server runs at once; none unless asked. */
     batchConcurrency?: number;
+    batchRetryDelaysMs?: number[];
   } = {},
 ): Promise<TestServer> {
   const gateway = createGateway({
@@ -42,7 +43,7 @@ export async function startGatewayServer(
     maxFileBytes: options.maxFileBytes,
     allowRemoteImages: options.allowRemoteImages,
   });
-  const runtime = startGateway(gateway, { batchConcurrency: options.batchConcurrency ?? 0 });
+  const runtime = startGateway(gateway, { batchConcurrency: options.batchConcurrency ?? 0, batchRetryDelaysMs: options.batchRetryDelaysMs });
   const server = http.createServer(
     apiListener(
       (r) => gateway.handle(r),
