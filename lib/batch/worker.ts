@@ -22,7 +22,7 @@ export interface BatchWorkerOptions {
   gateway: Gateway;
   /** This instance's id in gateway_instances, whose heartbeat tells the others it is alive. */
   workerId: string;
-  /** Lines in flight at once on this instance, when it serves no live request; each live request in flight takes one of them. */
+  /** Lines in flight at once on this instance when it serves no live traffic (one at a time when it does). */
   concurrency: number;
   storage?: FileStorage;
   /** How often an idle worker looks for work. */
@@ -34,6 +34,10 @@ export interface BatchWorkerOptions {
 }
 
 const KEY_TTL_MS = 5_000;
+/** Live traffic is "present" while live requests are in flight or one arrived this recently. */
+const LIVE_RECENT_MS = 100;
+/** Under live traffic, the pause between one batch line and the next. */
+const LIVE_BREATHER_MS = 20;
 
 /** Answers that say "try again later" (a backend down, overloaded or too slow, or the database away): retried in place. */
 const TRANSIENT = new Set([502, 503, 504]);
@@ -52,6 +56,7 @@ export class BatchWorker {
   private stopped = true;
   /** Lines at a backend: at most `concurrency`, less the live requests in flight. */
   private active = 0;
+  private lastLineEnd = 0;
   /** Lines answered, waiting for their answers to be stored. */
   private storing = 0;
   /** Wakes a napping loop: the line loop when a line ends, both on stop. */
@@ -110,9 +115,19 @@ export class BatchWorker {
 
   private async lineLoop(): Promise<void> {
     while (!this.stopped) {
-      // Live requests in flight on this instance take batch slots first; a batch always keeps one line going.
-      const live = Math.max(0, this.options.gateway.inFlight - this.active);
-      const free = Math.max(1, this.options.concurrency - live) - this.active;
+      // Live traffic first: while the instance serves live requests (or served one a moment ago), batches
+      // run one line at a time with a breather between lines, so they take a few percent of it; a batch
+      // always keeps going. Otherwise they run `concurrency` lines at once.
+      const gateway = this.options.gateway;
+      const live = gateway.inFlight - this.active > 0 || performance.now() - gateway.lastLiveAt < LIVE_RECENT_MS;
+      if (live) {
+        const breather = this.lastLineEnd + LIVE_BREATHER_MS - performance.now();
+        if (this.active > 0 || breather > 0) {
+          await this.nap("lines", this.active > 0 ? this.pollMs : breather);
+          continue;
+        }
+      }
+      const free = (live ? 1 : this.options.concurrency) - this.active;
       // Answers are stored in groups while the next lines run; a slow database holds new claims back.
       if (free <= 0 || this.storing > 8 * this.options.concurrency) {
         await this.nap("lines", this.pollMs);
@@ -132,6 +147,7 @@ export class BatchWorker {
         this.active++;
         void this.run(line).finally(() => {
           this.active--;
+          this.lastLineEnd = performance.now();
           this.wake("lines");
         });
       }

@@ -57,6 +57,8 @@ export class Gateway {
   readonly limiter: Limiter;
   /** Requests currently being served, so shutdown can wait for them. */
   inFlight = 0;
+  /** When the last live request (not a batch line) arrived: batch work yields to live traffic. */
+  lastLiveAt = 0;
   /** Answered requests whose settlement and usage are not written yet (they wait in the recorder's batch). */
   get pendingSettlements(): number {
     return this.options.recorder.pending;
@@ -117,6 +119,7 @@ export class Gateway {
     const requestId = `${endpoint?.idPrefix ?? "req"}-${randomUUID().replace(/-/g, "")}`;
     const ctx = new RequestContext(request, requestId, endpoint?.name ?? pathname, (c, status, code) => this.complete(c, status, code));
     ctx.batch = options.batch ?? null;
+    if (!ctx.batch) this.lastLiveAt = performance.now();
     Object.assign(ctx.headers, corsHeaders(cors, request.headers.get("origin")));
     addLogFields({ requestId });
     this.inFlight++;
