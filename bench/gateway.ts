@@ -10,7 +10,8 @@
  *
  * Needs wrk (`apt-get install -y wrk`) and Postgres at TEST_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/test). BENCH_SECONDS sets the
- * length of each load row (default 5).
+ * length of each load row (default 5); BENCH_GATEWAY_NODE_OPTIONS is given to
+ * the gateway's node as NODE_OPTIONS (e.g. to take a CPU profile).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -195,6 +196,9 @@ export async function benchGateway() {
       LLMAAS_API_ONLY: "true",
       LLMAAS_LOG_LEVEL: "info",
       LLMAAS_SECRET_KEY: "bench-secret-key-bench-secret-key-0123",
+      LLMAAS_DATA_DIR: path.join(os.tmpdir(), `llmaas-bench-${gatewayPort}`),
+      // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under this load.
+      ...(process.env.BENCH_GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS } : {}),
     },
     /llmaas is listening/,
   );

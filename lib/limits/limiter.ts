@@ -25,6 +25,9 @@ import { errorFields, log } from "../log";
 import { type LimitKind, type SlidingWindow, type Window, countedRange, isSliding, leavesWindowAt, resetAt, unixSeconds, windowOf } from "./windows";
 import { every } from "../every";
 
+/** How long the headers of an account's last reservation answer for it. */
+const HEADERS_FRESH_MS = 1_000;
+
 export const METRICS = {
   requests: "requests_minute",
   tokensHour: "output_tokens_hour",
@@ -77,6 +80,8 @@ export class DbLimiter implements Limiter {
   private lastProgress = new Map<string, number>();
   private stopTimer: (() => void) | undefined;
   private holding = new Set<string>();
+  /** The account's headers as its last reservation here left them: what requests that reserve nothing are told. */
+  private lastHeaders = new Map<string, { headers: Record<string, string>; at: number }>();
 
   /** Reservations this instance holds now (taken, not yet settled). */
   get held(): number {
@@ -173,6 +178,7 @@ export class DbLimiter implements Limiter {
       throw this.refusal(outcome, plan, cfg, at, headers, retryAt);
     }
     const headers = this.headers(plan, outcome.counters, at);
+    if (!batch) this.rememberHeaders(cfg.account.id, headers);
     if (input.progress) this.open.set(reservationId, input.progress);
     this.holding.add(reservationId);
     return {
@@ -322,8 +328,19 @@ export class DbLimiter implements Limiter {
     return out;
   }
 
-  /** The same headers for a request that reserves nothing, from the counters as they are. */
+  private rememberHeaders(accountId: string, headers: Record<string, string>) {
+    this.lastHeaders.set(accountId, { headers, at: Date.now() });
+    // Accounts not seen for a while are forgotten, so the map stays as small as the set of active accounts.
+    if (this.lastHeaders.size > 10_000) for (const [k, v] of this.lastHeaders) if (Date.now() - v.at > HEADERS_FRESH_MS) this.lastHeaders.delete(k);
+  }
+
+  /**
+   * The same headers for a request that reserves nothing: those of the account's last reservation on this
+   * instance when it is less than a second old (no database read), else from the counters as they are.
+   */
   async headersFor(key: AuthenticatedKey, at = this.now()): Promise<Record<string, string>> {
+    const last = this.lastHeaders.get(key.accountId);
+    if (last && Date.now() - last.at < HEADERS_FRESH_MS) return last.headers;
     const cfg = await this.accountConfig(key.accountId);
     const plan = this.plan(key, cfg, at, 1n, 0n);
     plan.holds = plan.holds.filter((h) => h.scope === "account" && h.kind !== "spendMonth");
