@@ -10,8 +10,8 @@
  *
  * Needs wrk (`apt-get install -y wrk`) and Postgres at TEST_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/test). BENCH_SECONDS sets the
- * length of each load row (default 5); BENCH_GATEWAY_NODE_OPTIONS is given to
- * the gateway's node as NODE_OPTIONS (e.g. to take a CPU profile).
+ * length of each load row (default 5); with BENCH_CPU_PROF_DIR the gateway
+ * writes a CPU profile (node --cpu-prof) into that folder when it stops.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -186,9 +186,11 @@ export async function benchGateway() {
   // Near: an hourly token limit of which only NEAR_MARGIN tokens are left when each row starts.
   await createTier({ name: "Bench near", postpaid: true, monthlyLimit: "1000000", outputTokensPerHour: 1e12, outputTokensPerDay: 1e12, requestsPerMinute: 1e9 });
   const near = await createTenant({ tier: "Bench near" });
+  const profileDir = process.env.BENCH_CPU_PROF_DIR;
   const startCommand = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts.start as string;
   const gateway = await start(
-    pin(0, ["npm", "start", "--silent"]),
+    // With BENCH_CPU_PROF_DIR, what npm start runs, with node writing a CPU profile there at exit.
+    pin(0, profileDir ? ["sh", "-c", `node scripts/ensure-build.mjs && NODE_ENV=production exec node --cpu-prof --cpu-prof-dir=${profileDir} dist/server.js`] : ["npm", "start", "--silent"]),
     {
       DATABASE_URL: db.url,
       PORT: String(gatewayPort),
@@ -197,8 +199,6 @@ export async function benchGateway() {
       LLMAAS_LOG_LEVEL: "info",
       LLMAAS_SECRET_KEY: "bench-secret-key-bench-secret-key-0123",
       LLMAAS_DATA_DIR: path.join(os.tmpdir(), `llmaas-bench-${gatewayPort}`),
-      // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under this load.
-      ...(process.env.BENCH_GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS } : {}),
     },
     /llmaas is listening/,
   );
