@@ -60,7 +60,7 @@ export default defineConfig({
     },
     {
       // The public URL is set, as in a real deployment: cross-origin checks, redirects and cookies follow it.
-      command: `rm -rf .data/e2e && LLMAAS_DATA_DIR=.data/e2e LLMAAS_PUBLIC_URL=${baseURL} PORT=${PORT} NODE_ENV=production node dist/server.js`,
+      command: `node scripts/build-server.mjs && rm -rf .data/e2e && LLMAAS_DATA_DIR=.data/e2e LLMAAS_PUBLIC_URL=${baseURL} PORT=${PORT} NODE_ENV=production node dist/server.js`,
       url: `${baseURL}/api/health`,
       reuseExistingServer: false,
       timeout: 180_000,
