@@ -188,6 +188,7 @@ export async function benchGateway() {
   const near = await createTenant({ tier: "Bench near" });
   const profileDir = process.env.BENCH_CPU_PROF_DIR;
   const startCommand = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts.start as string;
+  // The engine (and the scratch database) go away even when the gateway does not start.
   const gateway = await start(
     // With BENCH_CPU_PROF_DIR, what npm start runs, with node writing a CPU profile there at exit.
     pin(0, profileDir ? ["sh", "-c", `node scripts/ensure-build.mjs && NODE_ENV=production exec node --cpu-prof --cpu-prof-dir=${profileDir} dist/server.js`] : ["npm", "start", "--silent"]),
@@ -201,7 +202,11 @@ export async function benchGateway() {
       LLMAAS_DATA_DIR: path.join(os.tmpdir(), `llmaas-bench-${gatewayPort}`),
     },
     /llmaas is listening/,
-  );
+  ).catch(async (err: unknown) => {
+    await stop(engine);
+    await db.close();
+    throw err;
+  });
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}/v1`;
   await new Promise((r) => setTimeout(r, 500));
   const gpid = listenerPid(gatewayPort);
