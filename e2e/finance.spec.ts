@@ -86,10 +86,10 @@ test("finance reads the month's statement equal to the ledger, a negative adjust
   await sa.goto(`/audit?action=credit&account=${accountId}`);
   const rows = sa.getByTestId("audit-row");
   await expect(rows).toHaveCount(2);
-  const adjust = rows.and(sa.locator('[data-action="credit.adjust"]'));
+  const adjust = rows.filter({ has: sa.locator('[data-action="credit.adjust"]') });
   await expect(adjust).toContainText("Refund for the outage of 12 Nov");
   await expect(adjust).toContainText(ADMIN.email);
   await expect(adjust).toContainText(name);
-  await expect(rows.and(sa.locator('[data-action="credit.add"]'))).toContainText("cli:");
+  await expect(rows.filter({ has: sa.locator('[data-action="credit.add"]') })).toContainText("cli:");
   await Promise.all([superadmin.close(), fin.close()]);
 });

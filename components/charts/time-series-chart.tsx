@@ -1,6 +1,6 @@
 "use client";
 
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { type ValueFormat, formatValue } from "./format";
 
 export interface Series {
@@ -19,14 +19,13 @@ export interface TimePoint {
 }
 
 /**
- * Values over time, stacked: bars for counts per bucket, an area for money.
+ * Values over time, as stacked bars per bucket (an hour, a day or a month).
  * The box has a fixed height, so the page does not move when it draws.
  */
 export function TimeSeriesChart({
   data,
   series,
   format = "count",
-  kind = "bar",
   height = 240,
   testId,
   label,
@@ -34,7 +33,6 @@ export function TimeSeriesChart({
   data: TimePoint[];
   series: Series[];
   format?: ValueFormat;
-  kind?: "bar" | "area";
   height?: number;
   testId: string;
   /** What the chart shows, for screen readers (the table below it has the figures). */
@@ -58,21 +56,12 @@ export function TimeSeriesChart({
   return (
     <div data-testid={testId} role="img" aria-label={label} style={{ height }} className="w-full">
       <ResponsiveContainer width="100%" height="100%">
-        {kind === "bar" ? (
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-            {common}
-            {series.map((s, i) => (
-              <Bar key={s.key} dataKey={s.key} name={s.name} stackId="a" fill={s.color} radius={i === series.length - 1 ? [3, 3, 0, 0] : 0} isAnimationActive={false} />
-            ))}
-          </BarChart>
-        ) : (
-          <AreaChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-            {common}
-            {series.map((s) => (
-              <Area key={s.key} dataKey={s.key} name={s.name} stackId="a" type="monotone" stroke={s.color} fill={s.color} fillOpacity={0.25} isAnimationActive={false} />
-            ))}
-          </AreaChart>
-        )}
+        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          {common}
+          {series.map((s, i) => (
+            <Bar key={s.key} dataKey={s.key} name={s.name} stackId="a" fill={s.color} radius={i === series.length - 1 ? [3, 3, 0, 0] : 0} isAnimationActive={false} />
+          ))}
+        </BarChart>
       </ResponsiveContainer>
     </div>
   );

@@ -33,7 +33,7 @@ export function UsageOverTimeCharts({ points, resolution }: { points: TimePoint[
       </ChartCard>
       <div className="lg:col-span-2">
         <ChartCard title="Spend" subtitle={per}>
-          <TimeSeriesChart data={points} testId="chart-spend" label={`Spend in euros ${per}`} format="money" kind="area" series={[{ key: "spend", name: "Spend", color: "var(--chart-1)" }]} />
+          <TimeSeriesChart data={points} testId="chart-spend" label={`Spend in euros ${per}`} format="money" series={[{ key: "spend", name: "Spend", color: "var(--chart-1)" }]} />
         </ChartCard>
       </div>
     </div>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Form from "next/form";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageColumn, PageHeader } from "@/components/ui/page-header";
 import { type AuditListQuery, listAuditAs } from "@/lib/audit/list";
@@ -12,14 +13,12 @@ import { formatDateTime, formatMoney } from "@/lib/format";
 export const metadata: Metadata = { title: "Audit log" };
 
 const field = "h-9 rounded-md border border-field-border bg-field px-2 text-sm shadow-xs";
-const th = "whitespace-nowrap px-3 py-2 text-left text-xs font-medium uppercase tracking-wide text-muted";
-const td = "px-3 py-2 align-top";
 
 /** "key.rotate" changes as a short line: the fields after, or before → after. */
 function changes(before: Record<string, unknown> | null, after: Record<string, unknown> | null): string {
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
   const show = (k: string, v: unknown) =>
-    v === null || v === undefined ? "—" : k.endsWith("Nanos") && /^-?\d+$/.test(String(v)) ? formatMoney(String(v)) : typeof v === "object" ? JSON.stringify(v) : String(v);
+    v === null || v === undefined || v === "" ? "—" : k.endsWith("Nanos") && /^-?\d+$/.test(String(v)) ? formatMoney(String(v)) : typeof v === "object" ? JSON.stringify(v) : String(v);
   const name = (k: string) => k.replace(/Nanos$/, "");
   return keys.map((k) => (before && k in before ? `${name(k)}: ${show(k, before[k])} → ${show(k, after?.[k])}` : `${name(k)}: ${show(k, after?.[k])}`)).join("; ");
 }
@@ -64,44 +63,46 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Creating, rotating or revoking keys, changing budgets, tiers, users and credit is recorded here.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-lg border bg-surface shadow-xs" tabIndex={0} role="region" aria-label="Audit log">
-          <table className="w-full text-sm" data-testid="audit-table">
-            <thead className="border-b bg-surface-sunken">
-              <tr>
-                <th className={th}>When</th>
-                <th className={th}>Who</th>
-                {caller.superadmin && <th className={th}>Account</th>}
-                <th className={th}>Action</th>
-                <th className={th}>Object</th>
-                <th className={th}>Changes</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y">
-              {entries.map((e) => (
-                <tr key={e.id} data-testid="audit-row" data-action={e.action}>
-                  <td className={`${td} whitespace-nowrap`}>{formatDateTime(e.at, tz)}</td>
-                  <td className={`${td} max-w-48 truncate`}>{e.actor}</td>
-                  {caller.superadmin && (
-                    <td className={`${td} max-w-40 truncate`}>
-                      {e.accountId ? (
+        <DataTable
+          label="Audit log"
+          testId="audit-table"
+          rowTestId="audit-row"
+          rows={entries}
+          rowKey={(e) => String(e.id)}
+          columns={[
+            { id: "action", header: "Action", cell: (e) => <span className="whitespace-nowrap font-mono text-xs" data-action={e.action}>{e.action}</span> },
+            { id: "at", header: "When", cell: (e) => formatDateTime(e.at, tz), className: "whitespace-nowrap" },
+            { id: "actor", header: "Who", cell: (e) => e.actor, className: "max-w-48 truncate" },
+            ...(caller.superadmin
+              ? [
+                  {
+                    id: "account",
+                    header: "Account",
+                    className: "max-w-40 truncate",
+                    cell: (e: (typeof entries)[number]) =>
+                      e.accountId ? (
                         <Link href={`/audit?${new URLSearchParams({ ...Object.fromEntries(filters), account: e.accountId })}`} className="underline-offset-2 hover:underline">
                           {e.accountName ?? e.accountId.slice(0, 8)}
                         </Link>
                       ) : (
                         <span className="text-muted">platform</span>
-                      )}
-                    </td>
-                  )}
-                  <td className={`${td} whitespace-nowrap font-mono text-xs`}>{e.action}</td>
-                  <td className={`${td} whitespace-nowrap text-xs`}>
-                    {e.objectType} <code className="text-muted">{e.objectId.slice(0, 8)}</code>
-                  </td>
-                  <td className={`${td} min-w-64 max-w-xl break-words text-xs text-muted`}>{changes(e.before, e.after)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                      ),
+                  },
+                ]
+              : []),
+            {
+              id: "object",
+              header: "Object",
+              className: "whitespace-nowrap text-xs",
+              cell: (e) => (
+                <>
+                  {e.objectType} <code className="text-muted">{e.objectId.slice(0, 8)}</code>
+                </>
+              ),
+            },
+            { id: "changes", header: "Changes", className: "min-w-64 max-w-xl break-words text-xs text-muted", cell: (e) => changes(e.before, e.after) },
+          ]}
+        />
       )}
       {(query.after || next) && (
         <nav className="flex justify-end gap-3 text-sm" aria-label="Pages of the audit log">
