@@ -355,6 +355,24 @@ export const reservations = pgTable(
 /** Upper bounds (ms) of the latency histogram buckets of usage_hourly; a last bucket counts everything above. */
 export const LATENCY_BUCKETS_MS = [50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500, 10000, 15000, 20000, 30000, 60000, 120000, 300000] as const;
 
+/** What the usage rollups (hourly and daily) count. */
+const rollupFigures = () => ({
+  requests: bigint("requests", { mode: "number" }).notNull().default(0),
+  errors: bigint("errors", { mode: "number" }).notNull().default(0),
+  promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull().default(0),
+  completionTokens: bigint("completion_tokens", { mode: "number" }).notNull().default(0),
+  reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(0),
+  searchUnits: bigint("search_units", { mode: "number" }).notNull().default(0),
+  audioSeconds: bigint("audio_seconds", { mode: "number" }).notNull().default(0),
+  characters: bigint("characters", { mode: "number" }).notNull().default(0),
+  images: bigint("images", { mode: "number" }).notNull().default(0),
+  costNanos: nanos("cost_nanos").notNull().default(sql`0`),
+  /** Requests per LATENCY_BUCKETS_MS bucket (plus one above the last bound), for percentiles. */
+  latencyHist: bigint("latency_hist", { mode: "number" }).array().notNull(),
+  /** The same for time to first token, of the requests that had one. */
+  ttftHist: bigint("ttft_hist", { mode: "number" }).array().notNull(),
+});
+
 /**
  * Hourly totals per account, key and model, written in the same transaction
  * as the usage events they count: what the usage dashboard and statements
@@ -370,20 +388,7 @@ export const usageHourly = pgTable(
     modelId: text("model_id").notNull(),
     /** Requests of the async batch API, billed at batch prices. */
     batch: boolean("batch").notNull().default(false),
-    requests: bigint("requests", { mode: "number" }).notNull().default(0),
-    errors: bigint("errors", { mode: "number" }).notNull().default(0),
-    promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull().default(0),
-    completionTokens: bigint("completion_tokens", { mode: "number" }).notNull().default(0),
-    reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(0),
-    searchUnits: bigint("search_units", { mode: "number" }).notNull().default(0),
-    audioSeconds: bigint("audio_seconds", { mode: "number" }).notNull().default(0),
-    characters: bigint("characters", { mode: "number" }).notNull().default(0),
-    images: bigint("images", { mode: "number" }).notNull().default(0),
-    costNanos: nanos("cost_nanos").notNull().default(sql`0`),
-    /** Requests per LATENCY_BUCKETS_MS bucket (plus one above the last bound), for percentiles. */
-    latencyHist: bigint("latency_hist", { mode: "number" }).array().notNull(),
-    /** The same for time to first token, of the requests that had one. */
-    ttftHist: bigint("ttft_hist", { mode: "number" }).array().notNull(),
+    ...rollupFigures(),
   },
   (t) => [
     primaryKey({ columns: [t.accountId, t.hour, t.keyId, t.modelId, t.batch] }),
@@ -406,18 +411,7 @@ export const usageDaily = pgTable(
     keyId: uuid("key_id").notNull(),
     modelId: text("model_id").notNull(),
     batch: boolean("batch").notNull().default(false),
-    requests: bigint("requests", { mode: "number" }).notNull().default(0),
-    errors: bigint("errors", { mode: "number" }).notNull().default(0),
-    promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull().default(0),
-    completionTokens: bigint("completion_tokens", { mode: "number" }).notNull().default(0),
-    reasoningTokens: bigint("reasoning_tokens", { mode: "number" }).notNull().default(0),
-    searchUnits: bigint("search_units", { mode: "number" }).notNull().default(0),
-    audioSeconds: bigint("audio_seconds", { mode: "number" }).notNull().default(0),
-    characters: bigint("characters", { mode: "number" }).notNull().default(0),
-    images: bigint("images", { mode: "number" }).notNull().default(0),
-    costNanos: nanos("cost_nanos").notNull().default(sql`0`),
-    latencyHist: bigint("latency_hist", { mode: "number" }).array().notNull(),
-    ttftHist: bigint("ttft_hist", { mode: "number" }).array().notNull(),
+    ...rollupFigures(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.day, t.keyId, t.modelId, t.batch] })],
 );
