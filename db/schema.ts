@@ -288,6 +288,19 @@ export const settings = pgTable("settings", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * A version per kind of platform configuration, raised by triggers on every
+ * change to its tables, whoever makes it (console, CLI or plain SQL):
+ * "tiers", "accounts", "catalogue" (models, backends and their links) and
+ * "prices". Every instance polls this small table and re-reads only what
+ * changed, so an edit reaches all of them within a second.
+ */
+export const configVersions = pgTable("config_versions", {
+  topic: text("topic").primaryKey(),
+  version: bigint("version", { mode: "number" }).notNull().default(0),
+  changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** Running prepaid balance of an account, kept in step with the ledger in the same transaction. */
 export const accountBalances = pgTable("account_balances", {
   accountId: uuid("account_id")

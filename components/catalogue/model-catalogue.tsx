@@ -2,21 +2,18 @@
 
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import type { Capability } from "@/lib/backends/registry";
+import { CAPABILITIES, type Capability } from "@/lib/models/capabilities";
 import type { ConsoleModel } from "@/lib/console/catalogue";
 import { BackendHealth } from "./backend-health";
 import { priceLines } from "./prices";
 
 const fmt = new Intl.NumberFormat("en-US");
 
-/** Filter order; the registry's own list lives in a server module (it reads the database). */
-const ORDER: Capability[] = ["chat", "vision", "tools", "embeddings", "rerank", "transcription", "speech", "images"];
-
 /** Every model the user may call, with a capability filter and a search over ids, aliases and descriptions. */
 export function ModelCatalogue({ models }: { models: ConsoleModel[] }) {
   const [query, setQuery] = useState("");
   const [capability, setCapability] = useState<Capability | "all">("all");
-  const present = ORDER.filter((c) => models.some((m) => m.capabilities.includes(c)));
+  const present = CAPABILITIES.filter((c) => models.some((m) => m.capabilities.includes(c)));
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
     return models.filter(

@@ -1,4 +1,4 @@
-import type { Capability } from "@/lib/backends/registry";
+import type { Capability } from "@/lib/models/capabilities";
 import type { PriceUnit } from "@/lib/billing/prices";
 import { formatMoney } from "@/lib/format";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId } from "react";
-import type { Capability } from "@/lib/backends/registry";
+import type { Capability } from "@/lib/models/capabilities";
 import type { ConsoleModel } from "@/lib/console/catalogue";
 
 const LABELS: Partial<Record<Capability, string>> = { vision: "images", tools: "tools" };

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, arrayOverlaps, asc, eq, inArray, ne, or } from "drizzle-orm";
 import { getDb } from "../client";
 import { backends, modelBackends, models } from "../schema";
 
@@ -19,16 +19,22 @@ export async function findBackendByName({ name }: { name: string }) {
   return row;
 }
 
-export async function deleteBackend({ name }: { name: string }) {
+export async function findBackendById({ id }: { id: string }) {
   const db = await getDb();
-  const [row] = await db.delete(backends).where(eq(backends.name, name)).returning({ id: backends.id });
+  const [row] = await db.select().from(backends).where(eq(backends.id, id));
   return row;
 }
 
-export async function setBackendEnabled({ name, enabled }: { name: string; enabled: boolean }) {
+export async function deleteBackend({ id }: { id: string }) {
   const db = await getDb();
-  const [row] = await db.update(backends).set({ enabled }).where(eq(backends.name, name)).returning({ id: backends.id });
+  const [row] = await db.delete(backends).where(eq(backends.id, id)).returning({ id: backends.id });
   return row;
+}
+
+export async function updateBackend({ id, values }: { id: string; values: Partial<Omit<typeof backends.$inferInsert, "id">> }) {
+  const db = await getDb();
+  const [row] = await db.update(backends).set(values).where(eq(backends.id, id)).returning();
+  return row!;
 }
 
 /** Replace a backend's stored API key, only if it is still `previous` (another instance may have sealed it first). */
@@ -54,6 +60,29 @@ export async function linkModelToBackend(values: typeof modelBackends.$inferInse
     .insert(modelBackends)
     .values(values)
     .onConflictDoUpdate({ target: [modelBackends.modelId, modelBackends.backendId], set: { upstreamId: values.upstreamId } });
+}
+
+export async function findModelById({ id }: { id: string }) {
+  const db = await getDb();
+  const [row] = await db.select().from(models).where(eq(models.id, id));
+  return row;
+}
+
+export async function updateModel({ id, values }: { id: string; values: Partial<Omit<typeof models.$inferInsert, "id">> }) {
+  const db = await getDb();
+  const [row] = await db.update(models).set(values).where(eq(models.id, id)).returning();
+  return row!;
+}
+
+/** Models whose id or one of whose aliases is any of `names`, other than `except`. */
+export async function findModelsNamed({ names, except }: { names: string[]; except?: string }) {
+  if (names.length === 0) return [];
+  const db = await getDb();
+  const named = or(inArray(models.id, names), arrayOverlaps(models.aliases, names));
+  return db
+    .select({ id: models.id, aliases: models.aliases })
+    .from(models)
+    .where(except ? and(named, ne(models.id, except)) : named);
 }
 
 export async function deleteModel({ id }: { id: string }) {

@@ -1,65 +1,105 @@
-import { z } from "zod";
-import { parseInput } from "../validate";
 import {
   deleteBackend,
-  deleteModel,
+  findBackendById,
   findBackendByName,
   insertBackend,
-  linkModelToBackend,
   listBackends,
-  listModelsWithBackends,
   replaceBackendApiKey,
-  upsertModel,
+  updateBackend,
 } from "@/db/queries/backends";
+import type { Backend } from "@/db/schema";
+import { audit } from "../audit/audit";
+import { configChanged } from "../config-changes";
+import { conflict, isUniqueViolation, notFound } from "../errors";
 import { log } from "../log";
 import { needsReseal, open, seal } from "../secret-box";
-import { badRequest, conflict, isUniqueViolation, notFound } from "../errors";
+import { parseInput } from "../validate";
+import { type BackendForm, backendSchema } from "./backend-schema";
 
-export const ENGINES = ["openai", "ollama", "embedded"] as const;
-export const CAPABILITIES = [
-  "chat",
-  "vision",
-  "tools",
-  "embeddings",
-  "rerank",
-  "transcription",
-  "speech",
-  "images",
-] as const;
-export type Capability = (typeof CAPABILITIES)[number];
+export { ENGINES } from "./backend-schema";
 
+/** A backend as lists, pages and the audit log show it: its key only as set or unset. */
+export function publicBackend({ apiKey, ...b }: Backend) {
+  return { ...b, upstreamKey: apiKey ? ("set" as const) : ("unset" as const) };
+}
 
-const backendSchema = z.object({
-  name: z.string().trim().min(1).max(100),
-  engine: z.enum(ENGINES),
-  url: z.string().url(),
-  machine: z.string().trim().min(1).max(100),
-  apiKey: z.string().min(1).optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  enabled: z.boolean().default(true),
-});
+const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, "");
 
-export async function addBackend(input: z.input<typeof backendSchema>) {
+export async function addBackend(input: BackendForm & { enabled?: boolean }) {
   const b = parseInput(backendSchema, input);
   try {
-    return await insertBackend({
+    const row = await insertBackend({
       name: b.name,
       engine: b.engine,
-      baseUrl: b.url.replace(/\/+$/, ""),
+      baseUrl: withoutTrailingSlash(b.url),
       machineName: b.machine,
       apiKey: b.apiKey ? seal(b.apiKey) : null,
-      enabled: b.enabled,
+      enabled: input.enabled ?? true,
       ...(b.timeoutMs ? { timeoutMs: b.timeoutMs } : {}),
     });
+    await audit({ accountId: null, action: "backend.create", objectType: "backend", objectId: row.id, after: publicBackend(row) });
+    await configChanged();
+    return row;
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict(`Backend '${b.name}' already exists`, "name");
     throw err;
   }
 }
 
+/** The backend a console form or a CLI command names: by id, or by name. */
+export async function requireBackend(ref: { id?: string; name?: string }): Promise<Backend> {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const row = ref.id ? (uuid.test(ref.id) ? await findBackendById({ id: ref.id }) : undefined) : ref.name ? await findBackendByName({ name: ref.name }) : undefined;
+  if (!row) throw notFound(`Backend '${ref.name ?? ref.id ?? ""}' does not exist`, ref.id ? "id" : "name");
+  return row;
+}
+
+/**
+ * Change a backend's name, engine, URL, machine, timeout or key. Fields left
+ * out keep their value; the key is replaced only when a new one is given.
+ * Every instance routes with the change within a second.
+ */
+export async function editBackend(ref: { id?: string; name?: string }, patch: Partial<BackendForm>) {
+  const before = await requireBackend(ref);
+  const b = parseInput(backendSchema, {
+    name: patch.name ?? before.name,
+    engine: patch.engine ?? before.engine,
+    url: patch.url ?? before.baseUrl,
+    machine: patch.machine ?? before.machineName,
+    apiKey: patch.apiKey,
+    clearApiKey: patch.clearApiKey,
+    timeoutMs: patch.timeoutMs ?? before.timeoutMs,
+  });
+  const apiKey = b.apiKey ? seal(b.apiKey) : b.clearApiKey ? null : before.apiKey;
+  try {
+    const after = await updateBackend({
+      id: before.id,
+      values: { name: b.name, engine: b.engine, baseUrl: withoutTrailingSlash(b.url), machineName: b.machine, apiKey, timeoutMs: b.timeoutMs ?? before.timeoutMs },
+    });
+    const keyChange = b.apiKey ? { upstreamKey: "replaced" } : {};
+    await audit({ accountId: null, action: "backend.update", objectType: "backend", objectId: before.id, before: publicBackend(before), after: { ...publicBackend(after), ...keyChange } });
+    await configChanged();
+    return after;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`Backend '${b.name}' already exists`, "name");
+    throw err;
+  }
+}
+
+/** Take a backend out of routing (its models go to their other backends), or put it back. */
+export async function setBackendEnabled(ref: { id?: string; name?: string }, enabled: boolean) {
+  const before = await requireBackend(ref);
+  const after = await updateBackend({ id: before.id, values: { enabled } });
+  await audit({ accountId: null, action: enabled ? "backend.enable" : "backend.disable", objectType: "backend", objectId: before.id, before: { name: before.name, enabled: before.enabled }, after: { name: after.name, enabled: after.enabled } });
+  await configChanged();
+  return after;
+}
+
 export async function removeBackend({ name }: { name: string }) {
-  const row = await deleteBackend({ name });
-  if (!row) throw notFound(`Backend '${name}' does not exist`, "name");
+  const before = await requireBackend({ name });
+  await deleteBackend({ id: before.id });
+  await audit({ accountId: null, action: "backend.remove", objectType: "backend", objectId: before.id, before: publicBackend(before) });
+  await configChanged();
 }
 
 /**
@@ -91,51 +131,5 @@ export async function resealBackendKeys(): Promise<number> {
 
 /** Backends without their upstream keys: what lists and pages show. */
 export async function listBackendsPublic() {
-  return (await listBackends()).map(({ apiKey, ...b }) => ({ ...b, hasApiKey: Boolean(apiKey) }));
-}
-
-const modelSchema = z.object({
-  id: z.string().trim().min(1).max(200),
-  backend: z.string().trim().min(1),
-  upstreamId: z.string().trim().min(1).optional(),
-  aliases: z.array(z.string().trim().min(1)).default([]),
-  capabilities: z.array(z.enum(CAPABILITIES)).min(1).default(["chat"]),
-  maxModelLen: z.number().int().positive().default(8192),
-  description: z.string().default(""),
-  ownedBy: z.string().default("llmaas"),
-});
-
-/** Add a model served by a backend, or add another backend to an existing model. */
-export async function addModel(input: z.input<typeof modelSchema>) {
-  const m = parseInput(modelSchema, input);
-  const backend = await findBackendByName({ name: m.backend });
-  if (!backend) throw notFound(`Backend '${m.backend}' does not exist`, "backend");
-  const model = await upsertModel({
-    id: m.id,
-    aliases: m.aliases,
-    capabilities: m.capabilities,
-    maxModelLen: m.maxModelLen,
-    description: m.description,
-    ownedBy: m.ownedBy,
-  });
-  await linkModelToBackend({ modelId: m.id, backendId: backend.id, upstreamId: m.upstreamId ?? m.id });
-  return model;
-}
-
-export async function removeModel({ id }: { id: string }) {
-  const row = await deleteModel({ id });
-  if (!row) throw notFound(`Model '${id}' does not exist`, "id");
-}
-
-export async function listModels() {
-  return (await listModelsWithBackends()).map(({ model, backends }) => ({
-    ...model,
-    backends: backends.map(({ backend, upstreamId }) => ({
-      name: backend.name,
-      engine: backend.engine,
-      machineName: backend.machineName,
-      enabled: backend.enabled,
-      upstreamId,
-    })),
-  }));
+  return (await listBackends()).map(publicBackend);
 }

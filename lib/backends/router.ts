@@ -20,7 +20,16 @@ interface BackendState {
   trialInFlight: boolean;
   lastError: string | null;
   lastCheckedAt: number | null;
+  /** Time to the answer's headers of the latest calls it answered (newest last), for the console. */
+  latencies: { ms: number; at: number }[];
 }
+
+/** Calls kept for a backend's recent latency, and how long they count. */
+const LATENCY_SAMPLES = 100;
+const LATENCY_WINDOW_MS = 5 * 60_000;
+
+/** The value below which `q` of sorted `values` fall (nearest rank). */
+const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 
 export interface RouterOptions {
   /** Consecutive failures that open a backend's circuit. */
@@ -65,26 +74,42 @@ export class BackendRouter {
     this.adapters[engine] = adapter;
   }
 
+  /** The adapter that speaks to backends of an engine. */
+  adapter(engine: BackendConfig["engine"]): EngineAdapter | undefined {
+    return this.adapters[engine];
+  }
+
   state(id: string): BackendState {
     let s = this.states.get(id);
     if (!s) {
-      s = { inFlight: 0, healthy: true, consecutiveFailures: 0, openUntil: 0, trialInFlight: false, lastError: null, lastCheckedAt: null };
+      s = { inFlight: 0, healthy: true, consecutiveFailures: 0, openUntil: 0, trialInFlight: false, lastError: null, lastCheckedAt: null, latencies: [] };
       this.states.set(id, s);
     }
     return s;
   }
 
-  /** What the console shows about a backend. */
+  /** What the console shows about a backend: health, circuit, load and the latency of its recent calls. */
   status(id: string) {
     const s = this.state(id);
     const now = this.opts.now();
+    const recent = s.latencies.filter((l) => now - l.at <= LATENCY_WINDOW_MS).map((l) => l.ms);
+    const sorted = [...recent].sort((a, b) => a - b);
     return {
       healthy: s.healthy,
       circuit: s.openUntil > now ? "open" : s.consecutiveFailures >= this.opts.failureThreshold ? "half-open" : "closed",
       inFlight: s.inFlight,
       lastError: s.lastError,
       lastCheckedAt: s.lastCheckedAt,
+      latency: recent.length
+        ? { calls: recent.length, lastMs: recent.at(-1)!, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95) }
+        : null,
     };
+  }
+
+  private observe(id: string, ms: number) {
+    const l = this.state(id).latencies;
+    l.push({ ms: Math.round(ms), at: this.opts.now() });
+    if (l.length > LATENCY_SAMPLES) l.splice(0, l.length - LATENCY_SAMPLES);
   }
 
   private available(id: string): boolean {
@@ -143,7 +168,9 @@ export class BackendRouter {
         }
       };
       try {
+        const started = performance.now();
         const response = await adapter.call(target.backend, call);
+        if (response.status < 500) this.observe(id, performance.now() - started);
         if (response.status >= 500) {
           this.failed(id, `answered ${response.status}`);
           if (lastServerError) {

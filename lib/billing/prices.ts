@@ -18,8 +18,16 @@ export class PriceBook {
 
   constructor(private readonly refreshMs = 5_000) {}
 
+  private started = 0;
+  private applied = 0;
+
+  /** Re-read the prices; when reads overlap, the one started last wins whatever order they end in. */
   async refresh(): Promise<void> {
-    this.rows = await listPrices();
+    const read = ++this.started;
+    const rows = await listPrices();
+    if (read < this.applied) return;
+    this.applied = read;
+    this.rows = rows;
   }
 
   ready(): Promise<void> {

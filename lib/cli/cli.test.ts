@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { listModels } from "@/lib/backends/registry";
+import { listModels } from "@/lib/models/manage";
 import { resetEnv } from "@/lib/env";
 import { authenticateSecret } from "@/lib/keys/cache";
 import { TINY_GGUF } from "@/tests/support/models";

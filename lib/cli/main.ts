@@ -4,7 +4,10 @@ import { closeDatabase, getDatabase, openConfiguredDatabase, setDatabase } from 
 import { listAccounts } from "@/db/queries/accounts";
 import { listTiers } from "@/db/queries/tiers";
 import { assignTier, createAccount, createUser, listUsers, requireAccount, setPassword, setUserEnabled } from "../accounts";
-import { addBackend, addModel, CAPABILITIES, resealBackendKeys, ENGINES, listBackendsPublic, listModels, removeBackend, removeModel } from "../backends/registry";
+import { ENGINES } from "../backends/backend-schema";
+import { addBackend, listBackendsPublic, removeBackend, resealBackendKeys } from "../backends/registry";
+import { CAPABILITIES } from "../models/capabilities";
+import { addModel, listModels, removeModel } from "../models/manage";
 import { accountBalance, addCredit } from "../billing/credit";
 import { formatMoney } from "../format";
 import { AppError } from "../errors";
@@ -14,6 +17,7 @@ import { keyStatus } from "../keys/status";
 import { addBillingCommands } from "./billing-commands";
 import { explainFailure } from "./errors";
 import { addModelPullCommand } from "./model-pull";
+import { addPlatformCommands } from "./platform-commands";
 import { addWorkerCommand } from "./worker-command";
 import { json, list, table } from "./format";
 import { PASSWORD_HELP, type SecretInput, passwordFrom, processInput, readSecretInput } from "./secrets";
@@ -197,7 +201,7 @@ function build(io: Out): Command {
     .option("--json", "print JSON")
     .action(async (o) => {
       const rows = await listBackendsPublic();
-      io.out((o.json ? json(rows) : table(rows, ["name", "engine", "baseUrl", "machineName", "enabled", "hasApiKey"])) + "\n");
+      io.out((o.json ? json(rows) : table(rows, ["name", "engine", "baseUrl", "machineName", "enabled", "upstreamKey"])) + "\n");
     });
   backend
     .command("remove")
@@ -216,9 +220,10 @@ function build(io: Out): Command {
     .requiredOption("--backend <name>", "backend serving it")
     .option("--upstream-id <id>", "the name the backend knows it by (default: the id)")
     .option("--aliases <list>", "comma-separated other names")
-    .option("--capabilities <list>", `comma-separated: ${CAPABILITIES.join(",")}`, "chat")
-    .option("--max-model-len <n>", "context length in tokens", positiveInt, 8192)
+    .option("--capabilities <list>", `comma-separated: ${CAPABILITIES.join(",")} (a new model: chat)`)
+    .option("--max-model-len <n>", "context length in tokens (a new model: 8192)", positiveInt)
     .option("--description <text>", "shown in the catalogue")
+    .addHelpText("after", "\nFor a model that exists, only the settings given change; the backend is added beside its others.\n")
     .action(async (o) => {
       const m = await addModel({
         id: o.id,
@@ -236,9 +241,9 @@ function build(io: Out): Command {
     .description("List models")
     .option("--json", "print JSON")
     .action(async (o) => {
-      const rows = (await listModels()).map((m) => ({ ...m, backendNames: m.backends.map((b) => b.name) }));
+      const rows = (await listModels()).map(({ enabled, ...m }) => ({ ...m, visible: enabled, backendNames: m.backends.map((b) => b.name) }));
       io.out(
-        (o.json ? json(rows) : table(rows, ["id", "aliases", "capabilities", "maxModelLen", "backendNames", "enabled"])) + "\n",
+        (o.json ? json(rows) : table(rows, ["id", "aliases", "capabilities", "maxModelLen", "backendNames", "visible"])) + "\n",
       );
     });
   model
@@ -307,6 +312,7 @@ function build(io: Out): Command {
     });
 
   addBillingCommands(program, io);
+  addPlatformCommands(program, io);
   addWorkerCommand(program, io);
 
   for (const c of program.commands) {

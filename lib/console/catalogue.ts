@@ -1,4 +1,4 @@
-import type { Capability } from "@/lib/backends/registry";
+import type { Capability } from "@/lib/models/capabilities";
 import { PRICE_UNITS, type PriceUnit } from "@/lib/billing/prices";
 import { getGatewayRuntime } from "@/lib/gateway";
 import type { AuthenticatedKey } from "@/lib/keys/cache";

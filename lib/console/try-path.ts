@@ -1,4 +1,4 @@
-import type { Capability } from "@/lib/backends/registry";
+import type { Capability } from "@/lib/models/capabilities";
 
 /** The console page where a model with these capabilities can be tried, if any. */
 export function tryPath(id: string, capabilities: Capability[]): string | null {

@@ -1,5 +1,6 @@
-import { listModelsWithBackends } from "@/db/queries/backends";
-import { type Capability, readBackendKey } from "../backends/registry";
+import { listBackends, listModelsWithBackends } from "@/db/queries/backends";
+import { readBackendKey } from "../backends/registry";
+import type { Capability } from "../models/capabilities";
 import type { Target } from "../backends/router";
 import type { BackendConfig } from "../backends/types";
 import { every } from "../every";
@@ -51,11 +52,19 @@ export class Catalogue {
     return this.refreshing;
   }
 
+  /** A read that starts after now (a change was just committed): waits out a read in flight, then reads again. */
+  async reload(): Promise<void> {
+    if (this.refreshing) await this.refreshing.catch(() => {});
+    await this.refresh();
+  }
+
   private async load(): Promise<void> {
-    const rows = await listModelsWithBackends();
+    const [rows, all] = await Promise.all([listModelsWithBackends(), listBackends()]);
     const byName = new Map<string, CatalogueModel>();
     const models: CatalogueModel[] = [];
     const backends = new Map<string, BackendConfig>();
+    // Every backend, serving a model or not yet, so its health is known before a model is put on it.
+    for (const b of all) backends.set(b.id, { ...b, apiKey: readBackendKey(b.apiKey, b.name) });
     for (const { model, backends: stored } of rows) {
       const bs = stored.map(({ backend, upstreamId }) => {
         const known = backends.get(backend.id) ?? { ...backend, apiKey: readBackendKey(backend.apiKey, backend.name) };
@@ -107,6 +116,7 @@ export class Catalogue {
     return this.models;
   }
 
+  /** Every registered backend, enabled or not, with its key readable. */
   backendList(): BackendConfig[] {
     return [...this.backends.values()];
   }

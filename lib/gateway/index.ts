@@ -9,6 +9,7 @@ import { DbLimiter } from "../limits/limiter";
 import { startSweeper } from "../limits/sweeper";
 import { parseCorsOrigins } from "./cors";
 import { Catalogue } from "./catalogue";
+import { watchConfig } from "./config-watch";
 import type { Limiter } from "./context";
 import { BATCH_ENDPOINTS } from "./endpoints/batches";
 import { chatCompletions } from "./endpoints/chat";
@@ -81,9 +82,26 @@ export function startGateway(gateway: Gateway, options: { batchConcurrency?: num
   catalogue.start();
   prices?.start();
   recorder.start();
-  void catalogue.list().then(() => router.checkHealth(catalogue.backendList())).catch(() => {});
   router.startHealthChecks(() => catalogue.backendList());
   const stopWatching = watchKeyChanges();
+  // Backends are probed as soon as they appear or change, so the console shows their health at once.
+  const probed = new Map<string, string>();
+  const probeChanged = () => {
+    const fresh = catalogue.backendList().filter((b) => {
+      const signature = JSON.stringify([b.engine, b.baseUrl, b.apiKey, b.enabled, b.timeoutMs]);
+      if (probed.get(b.id) === signature) return false;
+      probed.set(b.id, signature);
+      router.forget(b.id);
+      return true;
+    });
+    if (fresh.length) void router.checkHealth(fresh).catch(() => {});
+  };
+  const stopConfig = watchConfig({
+    tiers: () => limiter?.invalidate(),
+    accounts: () => limiter?.invalidate(),
+    catalogue: () => catalogue.reload().then(probeChanged),
+    prices: () => prices?.refresh(),
+  });
   const stopAlerts = limiter ? startAlerts(recorder) : () => {};
   // Next month's usage partition exists well before the month starts.
   const partitions = setInterval(() => void getDb().then((db) => ensureUsagePartitions(db)).catch(() => {}), 6 * 3_600_000);
@@ -94,6 +112,7 @@ export function startGateway(gateway: Gateway, options: { batchConcurrency?: num
     async stop() {
       await batchWorker?.stop();
       stopWatching();
+      stopConfig();
       stopAlerts();
       clearInterval(partitions);
       stopSweeper();

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Capability } from "../backends/registry";
+import type { Capability } from "../models/capabilities";
 import type { PriceBook } from "../billing/prices";
 import type { BackendRouter, Dispatched, Target } from "../backends/router";
 import type { UpstreamCall } from "../backends/types";

@@ -96,17 +96,22 @@ export class DbLimiter implements Limiter {
   private async accountConfig(accountId: string): Promise<AccountConfig> {
     const cached = this.accounts.get(accountId);
     if (cached && Date.now() - cached.loadedAt < (this.options.accountTtlMs ?? 2_000)) return cached;
+    const generation = this.generation;
     const row = await findAccountById({ id: accountId });
     if (!row) throw new AppError(401, "authentication_error", "Invalid API key provided", null, "invalid_api_key");
     const config = { account: row.account, tier: row.tier, loadedAt: Date.now() };
-    this.accounts.set(accountId, config);
+    // A read that started before a change was announced is used once, never cached.
+    if (generation === this.generation) this.accounts.set(accountId, config);
     return config;
   }
 
-  /** Forget cached account settings (after an admin changed a tier or budget here). */
-  invalidate(accountId?: string) {
-    if (accountId) this.accounts.delete(accountId);
-    else this.accounts.clear();
+  /** Raised by every invalidate(): reads begun before it are not cached. */
+  private generation = 0;
+
+  /** Forget every cached account and tier (a tier or an account changed, here or on another instance). */
+  invalidate() {
+    this.generation++;
+    this.accounts.clear();
   }
 
   /** A batch line's plan holds only the monthly budgets: batches run outside the live rate windows. */

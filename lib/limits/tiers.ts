@@ -1,59 +1,35 @@
-import { z } from "zod";
+import type { z } from "zod";
+import { countAccountsByTier, findTierById, findTierByName, insertTier, listTiers, updateTier } from "@/db/queries/tiers";
+import type { Tier } from "@/db/schema";
 import { audit } from "../audit/audit";
-import { findTierByName, insertTier, listTiers, updateTier } from "@/db/queries/tiers";
-import { eurosToNanos } from "../billing/money";
+import { configChanged } from "../config-changes";
 import { conflict, isUniqueViolation, notFound } from "../errors";
 import { parseInput } from "../validate";
+import { type TierForm, tierNameSchema, tierSchema } from "./tier-schema";
 
-/** Euros as text ("200", "49.90") or null for "none"; undefined leaves a value unchanged. */
-const euros = z
-  .union([z.string(), z.number(), z.null()])
-  .transform((v, ctx) => {
-    if (v === null || v === "none") return null;
-    try {
-      const n = eurosToNanos(v);
-      if (n < 0n) throw new Error();
-      return n;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "must be an amount in euros, e.g. 200 or 49.90, or none" });
-      return z.NEVER;
-    }
-  });
-const tokens = z.union([z.number().int().positive(), z.null()]);
-
-const tierFields = z.object({
-  description: z.string().max(200).optional(),
-  purchaseCredit: euros.optional(),
-  monthlyLimit: euros.optional(),
-  outputTokensPerHour: tokens.optional(),
-  outputTokensPerDay: tokens.optional(),
-  requestsPerMinute: z.number().int().positive().optional(),
-  postpaid: z.boolean().optional(),
-  highPriority: z.boolean().optional(),
-});
-
-function toColumns(f: z.infer<typeof tierFields>) {
-  const v: Record<string, unknown> = {};
+function toColumns(f: z.output<typeof tierSchema>) {
+  const v: Partial<Omit<Tier, "id" | "name" | "builtin" | "createdAt">> = {};
   if (f.description !== undefined) v.description = f.description;
   if (f.purchaseCredit !== undefined) v.purchaseCreditNanos = f.purchaseCredit;
   if (f.monthlyLimit !== undefined) v.monthlyLimitNanos = f.monthlyLimit;
   if (f.outputTokensPerHour !== undefined) v.outputTokensPerHour = f.outputTokensPerHour;
   if (f.outputTokensPerDay !== undefined) v.outputTokensPerDay = f.outputTokensPerDay;
-  if (f.requestsPerMinute !== undefined) v.requestsPerMinute = f.requestsPerMinute;
+  if (f.requestsPerMinute !== undefined && f.requestsPerMinute !== null) v.requestsPerMinute = f.requestsPerMinute;
   if (f.postpaid !== undefined) v.postpaid = f.postpaid;
   if (f.highPriority !== undefined) v.highPriority = f.highPriority;
   return v;
 }
 
-export type TierInput = z.input<typeof tierFields>;
+export type TierInput = TierForm;
 
-/** Add a tier of the platform's own (the reference's tiers are seeded). */
-export async function createTier(input: TierInput & { name: string }) {
-  const name = parseInput(z.string().trim().min(1).max(100), input.name);
-  const fields = parseInput(tierFields, input);
+/** Add a tier of the platform's own (the reference's five are there from the start). */
+export async function createTier(input: TierForm & { name: string }) {
+  const name = parseInput(tierNameSchema, input.name);
+  const fields = parseInput(tierSchema, input);
   try {
-    const tier = await insertTier({ name, ...toColumns(fields) } as never);
-    await audit({ accountId: null, action: "tier.create", objectType: "tier", objectId: String(tier.id), after: tier as unknown as Record<string, unknown> });
+    const tier = await insertTier({ name, ...toColumns(fields) });
+    await audit({ accountId: null, action: "tier.create", objectType: "tier", objectId: String(tier.id), after: tier });
+    await configChanged();
     return tier;
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict(`Tier '${name}' already exists`, "name");
@@ -61,14 +37,21 @@ export async function createTier(input: TierInput & { name: string }) {
   }
 }
 
-/** Change a tier's limits; applies to its accounts within seconds, on every instance. */
-export async function editTier(input: TierInput & { name: string }) {
-  const tier = await findTierByName({ name: input.name });
-  if (!tier) throw notFound(`Tier '${input.name}' does not exist`, "name");
-  const fields = parseInput(tierFields, input);
+/** Change a tier's limits (by id, or by name for the CLI); its accounts follow from their next request, on every instance within a second. */
+export async function editTier(input: TierForm & { id?: number; name?: string }) {
+  const tier = input.id !== undefined ? await findTierById({ id: input.id }) : input.name ? await findTierByName({ name: input.name }) : undefined;
+  if (!tier) throw notFound(`Tier '${input.name ?? input.id ?? ""}' does not exist`, input.id !== undefined ? "id" : "name");
+  const fields = parseInput(tierSchema, input);
   const updated = await updateTier({ id: tier.id, values: toColumns(fields) });
-  await audit({ accountId: null, action: "tier.update", objectType: "tier", objectId: String(tier.id), before: tier as unknown as Record<string, unknown>, after: (updated ?? null) as Record<string, unknown> | null });
+  await audit({ accountId: null, action: "tier.update", objectType: "tier", objectId: String(tier.id), before: tier, after: updated });
+  await configChanged();
   return updated;
+}
+
+/** Every tier, with how many accounts are on it. */
+export async function listTiersWithAccounts() {
+  const [tiers, counts] = await Promise.all([listTiers(), countAccountsByTier()]);
+  return tiers.map((t) => ({ ...t, accounts: counts.get(t.id) ?? 0 }));
 }
 
 export { listTiers };

@@ -7,7 +7,7 @@ import { describeEachDriver } from "@/tests/support/databases";
 import { type FakeBackend, startFakeOpenAI } from "@/tests/support/fake-openai";
 import { startFakeOllama } from "@/tests/support/fake-ollama";
 import { type TestServer, createTenant, registerBackend, startGatewayServer } from "@/tests/support/gateway";
-import { addModel } from "@/lib/backends/registry";
+import { addModel } from "@/lib/models/manage";
 import { stopGatewayRuntime } from "@/lib/gateway";
 
 describeEachDriver("gateway: backends, failover, Ollama, revocation", () => {

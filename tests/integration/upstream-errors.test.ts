@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { addBackend, addModel } from "@/lib/backends/registry";
+import { addBackend } from "@/lib/backends/registry";
+import { addModel } from "@/lib/models/manage";
 import { describeEachDriver } from "@/tests/support/databases";
 import { type FakeBackend, startFakeOpenAI } from "@/tests/support/fake-openai";
 import { type TestServer, createTenant, startGatewayServer } from "@/tests/support/gateway";

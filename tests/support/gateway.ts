@@ -1,6 +1,7 @@
 import http from "node:http";
 import { createAccount, createUser } from "@/lib/accounts";
-import { addBackend, addModel } from "@/lib/backends/registry";
+import { addBackend } from "@/lib/backends/registry";
+import { addModel } from "@/lib/models/manage";
 import { BackendRouter, type RouterOptions } from "@/lib/backends/router";
 import { PriceBook } from "@/lib/billing/prices";
 import { createKey } from "@/lib/keys/manage";

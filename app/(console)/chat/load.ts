@@ -1,6 +1,6 @@
 import { headers } from "next/headers";
 import { listConversationsForUser } from "@/db/queries/conversations";
-import type { Capability } from "@/lib/backends/registry";
+import type { Capability } from "@/lib/models/capabilities";
 import { consoleModels } from "@/lib/console/catalogue";
 import { consoleKeyFor } from "@/lib/keys/console";
 import { publicUrl } from "@/lib/public-url";
