@@ -33,16 +33,20 @@ const PAGES: ConsolePage[] = [
   { path: "/finance/statement" },
   { path: "/audit" },
   { path: "/batches" },
+  { path: "/tiers", fill: fillTierDialog },
+  { path: "/backends", fill: fillBackendTest },
+  { path: "/prices" },
+  { path: "/models/add" },
 ];
 
 // axe runs four times on a filled page; on a busy machine that outlasts the default 30 s.
 test.describe.configure({ timeout: 90_000 });
 
-// An administrator of its own: the conversations and keys made here are not the admin's other specs count.
+// An administrator of its own (of the platform too, for its pages): the conversations and keys made here are not the admin's other specs count.
 let who: { email: string; password: string };
 
 test.beforeAll(() => {
-  who = userOfAcme("axe@acme.test");
+  who = userOfAcme("axe@acme.test", "admin", { superadmin: true });
 });
 
 test.beforeEach(async ({ page }) => {
@@ -104,6 +108,18 @@ async function fillTranscription(page: Page) {
   await page.getByTestId("audio-file").setInputFiles({ name: "meeting.wav", mimeType: "audio/wav", buffer: toneWav(3) });
   await page.getByTestId("transcribe-submit").click();
   await expect(page.getByTestId("segment")).toHaveCount(3);
+}
+
+async function fillTierDialog(page: Page) {
+  await page.locator('[data-testid="tier-row"][data-row-id="Tier 2"]').getByTestId("tier-edit").click();
+  await page.getByTestId("tier-rpm").fill("none");
+  await page.getByTestId("tier-save").click();
+  await expect(page.getByTestId("tier-rpm-error")).toBeVisible();
+}
+
+async function fillBackendTest(page: Page) {
+  await page.locator('[data-testid="backend-row"][data-row-id="fake-gpu"]').getByTestId("backend-test").click();
+  await expect(page.getByTestId("backend-test-result")).toBeVisible();
 }
 
 async function fillKeys(page: Page) {

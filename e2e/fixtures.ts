@@ -33,10 +33,10 @@ export async function screenshotBothSchemes(page: Page, name: string) {
  * (conversations, keys), so that other specs find the admin's as they expect.
  * Made on first use.
  */
-export function userOfAcme(email: string, role: "admin" | "member" = "admin") {
+export function userOfAcme(email: string, role: "admin" | "member" = "admin", { superadmin = false } = {}) {
   const who = { email, password: `${email} password` };
   try {
-    llmaas("user", "create", "--email", who.email, "--password", who.password, "--account", ADMIN.accountName, "--role", role);
+    llmaas("user", "create", "--email", who.email, "--password", who.password, "--account", ADMIN.accountName, "--role", role, ...(superadmin ? ["--superadmin"] : []));
   } catch (err) {
     if (!String((err as { stderr?: string }).stderr ?? err).includes("already exists")) throw err;
   }

@@ -4,8 +4,10 @@ import { screenshotBothSchemes, signInAsAdmin } from "./fixtures";
 test.use({ viewport: { width: 390, height: 844 } });
 
 test("no console page scrolls sideways on a phone", async ({ page }) => {
+  // Two dozen pages, and screenshots of seven in both schemes: longer than the default on a busy machine.
+  test.setTimeout(90_000);
   await signInAsAdmin(page);
-  for (const path of ["/", "/chat", "/compare", "/transcribe", "/speech", "/embeddings", "/batches", "/models", "/models/fake-chat", "/models/add", "/keys", "/usage", "/budget", "/finance", "/finance/statement", "/audit", "/no-such-page"]) {
+  for (const path of ["/", "/chat", "/compare", "/transcribe", "/speech", "/embeddings", "/batches", "/models", "/models/fake-chat", "/models/add", "/keys", "/usage", "/budget", "/finance", "/finance/statement", "/audit", "/tiers", "/backends", "/prices", "/no-such-page"]) {
     await page.goto(path);
     await page.waitForLoadState("networkidle");
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -13,7 +15,15 @@ test("no console page scrolls sideways on a phone", async ({ page }) => {
   }
   await page.goto("/models");
   await screenshotBothSchemes(page, "models-phone");
-  for (const [path, name] of [["/", "overview-phone"], ["/models/add", "models-add-phone"], ["/no-such-page", "not-found-phone"]] as const) {
+  for (const [path, name] of [
+    ["/", "overview-phone"],
+    ["/models/add", "models-add-phone"],
+    ["/models/fake-chat", "model-admin-phone"],
+    ["/tiers", "tiers-phone"],
+    ["/backends", "backends-phone"],
+    ["/prices", "prices-phone"],
+    ["/no-such-page", "not-found-phone"],
+  ] as const) {
     await page.goto(path);
     await screenshotBothSchemes(page, name);
   }

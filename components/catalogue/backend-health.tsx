@@ -1,7 +1,7 @@
 import type { ConsoleBackend } from "@/lib/console/catalogue";
 
 /** One word for a backend's state, from its health check and circuit breaker. */
-export function backendState(b: ConsoleBackend): { label: string; tone: "ok" | "warn" | "down" } {
+export function backendState(b: Pick<ConsoleBackend, "enabled" | "healthy" | "circuit">): { label: string; tone: "ok" | "warn" | "down" } {
   if (!b.enabled) return { label: "disabled", tone: "down" };
   if (!b.healthy) return { label: "unreachable", tone: "down" };
   if (b.circuit === "open") return { label: "failing", tone: "down" };

@@ -5,13 +5,17 @@ import { useEffect, useState } from "react";
 import type { Role } from "@/lib/accounts";
 import { NavLink } from "./nav-link";
 
+const GROUPS = ["Explore", "Account", "Platform"] as const;
+
 interface ConsolePage {
   href: string;
   label: string;
   testId: string;
-  group: "Explore" | "Account";
+  group: (typeof GROUPS)[number];
   /** Who sees the link; everyone when absent. */
   roles?: readonly Role[];
+  /** Only platform superadmins see it. */
+  superadmin?: boolean;
 }
 
 /** The console's pages, in menu order. A new page adds one line here. */
@@ -29,17 +33,18 @@ const pages: readonly ConsolePage[] = [
   { href: "/budget", label: "Budget & limits", testId: "nav-budget", group: "Account" },
   { href: "/finance", label: "Finance", testId: "nav-finance", group: "Account", roles: ["admin", "finance"] },
   { href: "/audit", label: "Audit log", testId: "nav-audit", group: "Account", roles: ["admin", "finance"] },
+  { href: "/tiers", label: "Tiers", testId: "nav-tiers", group: "Platform", superadmin: true },
+  { href: "/backends", label: "Backends", testId: "nav-backends", group: "Platform", superadmin: true },
+  { href: "/prices", label: "Prices", testId: "nav-prices", group: "Platform", superadmin: true },
 ];
-
-const GROUPS = ["Explore", "Account"] as const;
 
 /**
  * The menu of console pages, in groups: a sidebar on wide screens; on smaller
  * ones a "Menu" button that opens them as a list, closed again by choosing a
  * page or Escape.
  */
-export function ConsoleNav({ role }: { role: Role }) {
-  const visible = pages.filter((p) => !p.roles || p.roles.includes(role));
+export function ConsoleNav({ role, superadmin = false }: { role: Role; superadmin?: boolean }) {
+  const visible = pages.filter((p) => (!p.roles || p.roles.includes(role)) && (!p.superadmin || superadmin));
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
   const current = visible.find((p) => (p.href === "/" ? pathname === "/" : pathname === p.href || pathname.startsWith(`${p.href}/`)));

@@ -12,7 +12,7 @@ export function TopBar({ user }: { user: Session["user"] }) {
           <Brand />
         </Link>
         <div className="min-w-0 flex-1">
-          <ConsoleNav role={user.role} />
+          <ConsoleNav role={user.role} superadmin={user.superadmin} />
         </div>
         <div className="ml-auto flex shrink-0 items-center gap-3">
           <span className="hidden text-sm text-muted xl:inline" data-testid="top-bar-email">

@@ -23,7 +23,11 @@ export function useActionForm<S extends z.ZodType, T>(schema: S, action: (input:
       const result = await action(input);
       if (result.ok) return onDone?.(result.data);
       const field = fieldOfParam(result.error.param);
-      setErrors({ [fields.includes(field) ? field : "form"]: result.error.message });
+      // The server words a field's error "param: message"; beside the field the message is enough.
+      const prefix = `${result.error.param}: `;
+      const message = result.error.message.startsWith(prefix) ? result.error.message.slice(prefix.length) : result.error.message;
+      if (fields.includes(field)) setErrors({ [field]: message });
+      else setErrors({ form: result.error.message });
     });
   }
 
