@@ -74,6 +74,7 @@ export function BackendDialog({ backend, onClose, onSaved }: { backend: BackendV
             value={engine}
             onChange={(e) => setEngine(e.target.value)}
             options={REMOTE_ENGINES.map((v) => ({ value: v, label: ENGINE_LABELS[v] }))}
+            hint={engine === "ollama" ? "Spoken to in Ollama's own API" : "vLLM, llama.cpp server, SGLang, TEI, LocalAI, a hosted API…"}
             error={errors.engine}
             testId="backend-engine"
           />

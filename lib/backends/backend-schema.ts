@@ -7,7 +7,7 @@ export type Engine = (typeof ENGINES)[number];
 export const REMOTE_ENGINES = ["openai", "ollama"] as const;
 
 export const ENGINE_LABELS: Record<Engine, string> = {
-  openai: "OpenAI-compatible (vLLM, llama.cpp, TEI…)",
+  openai: "OpenAI-compatible",
   ollama: "Ollama",
   embedded: "Built-in engine",
 };
