@@ -96,6 +96,8 @@ export function startGateway(gateway: Gateway, options: { batchConcurrency?: num
     });
     if (fresh.length) void router.checkHealth(fresh).catch(() => {});
   };
+  // Loaded at once, so the first requests and the start banner see the catalogue as it is now.
+  void catalogue.list().then(probeChanged).catch(() => {});
   const stopConfig = watchConfig({
     tiers: () => limiter?.invalidate(),
     accounts: () => limiter?.invalidate(),
