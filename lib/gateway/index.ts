@@ -21,10 +21,12 @@ import { listModelsEndpoint, retrieveModelEndpoint } from "./endpoints/models";
 import { rerankV1, rerankV2 } from "./endpoints/rerank";
 import { speech } from "./endpoints/speech";
 import { transcriptions, translations } from "./endpoints/transcriptions";
+import type { Endpoint } from "./endpoint";
 import { Gateway, type GatewayOptions } from "./pipeline";
 import { UsageRecorder } from "./usage";
 
-export const ENDPOINTS = [
+/** Every endpoint of the API, each a declaration the pipeline runs (see endpoint.ts). */
+export const ENDPOINTS: Endpoint[] = [
   chatCompletions,
   completions,
   embeddings,

@@ -1,16 +1,19 @@
 import { randomUUID } from "node:crypto";
 import type { Capability } from "../models/capabilities";
-import type { PriceBook } from "../billing/prices";
 import type { BackendRouter, Dispatched, Target } from "../backends/router";
-import type { UpstreamCall } from "../backends/types";
-import type { DeferredSettlement } from "@/db/queries/limits";
+import type { PriceBook } from "../billing/prices";
 import { AppError, toAppError } from "../errors";
 import { type AuthenticatedKey, authenticateSecret } from "../keys/cache";
 import { addLogFields, errorFields, log, withLogFields } from "../log";
+import { BackendAnswer, backendInfo, upstreamError } from "./answer";
+import { readJsonBody, validate } from "./body";
 import type { Catalogue, CatalogueModel } from "./catalogue";
-import { type CorsPolicy, corsHeaders, preflight } from "./cors";
 import { type BatchLine, type Limiter, RequestContext, noLimits } from "./context";
+import { type CorsPolicy, corsHeaders, preflight } from "./cors";
+import type { AnyModelEndpoint, BackendCall, DataEndpoint, Endpoint, GatewaySettings, Reply, WorstCase } from "./endpoint";
 import { GatewayMetrics } from "./metrics";
+import { RequestEnds } from "./settle";
+import { relayStream } from "./sse";
 import type { UsageRecorder } from "./usage";
 
 export interface GatewayOptions {
@@ -28,17 +31,6 @@ export interface GatewayOptions {
   cors?: CorsPolicy;
 }
 
-/** One API endpoint: its route and its work. Auth, limits, usage and errors are the pipeline's. */
-export interface Endpoint {
-  name: string;
-  method: "GET" | "POST" | "DELETE";
-  /** Exact path, or a pattern whose groups the handler reads. */
-  path: string | RegExp;
-  /** Prefix of the request id, e.g. "chatcmpl". */
-  idPrefix: string;
-  handle(ctx: RequestContext, gateway: Gateway, match: RegExpExecArray | null): Promise<Response>;
-}
-
 const CAPABILITY_WORDS: Record<Capability, string> = {
   chat: "chat completions",
   vision: "images",
@@ -52,9 +44,25 @@ const CAPABILITY_WORDS: Record<Capability, string> = {
 
 export const invalidKey = () => new AppError(401, "authentication_error", "Invalid API key provided", null, "invalid_api_key");
 
+const clientClosed = () => new AppError(499, "invalid_request_error", "The client closed the request", null, "client_closed_request");
+
+export const jsonResponse = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+
+/**
+ * The request pipeline. Every request takes the same steps, in order:
+ *
+ *   route → request id → key → (data endpoints: serve) — or, for a model endpoint:
+ *   read → validate → check → resolve model → prepare → reserve → dispatch → relay → settle
+ *
+ * An endpoint only declares its part of each step (endpoint.ts); errors at any
+ * step become the API's error envelope, and every request, answered or not,
+ * ends in RequestEnds (settled once, recorded once).
+ */
 export class Gateway {
   private endpoints: Endpoint[] = [];
   readonly limiter: Limiter;
+  /** What endpoints see of the gateway. */
+  readonly settings: GatewaySettings;
   /** Requests currently being served, so shutdown can wait for them. */
   inFlight = 0;
   /** When the last live request (not a batch line) arrived: batch work yields to live traffic. */
@@ -65,8 +73,17 @@ export class Gateway {
   }
   readonly metrics: GatewayMetrics;
   private readonly endpointNames = new Set<string>();
+  private readonly ends: RequestEnds;
+  private readonly complete = async (ctx: RequestContext, status: number, errorCode: string | null) => {
+    try {
+      await this.ends.end(ctx, status, errorCode);
+    } finally {
+      this.inFlight--;
+    }
+  };
 
   constructor(readonly options: GatewayOptions) {
+    this.settings = options;
     this.limiter = options.limiter ?? noLimits;
     const limiter = this.limiter as Limiter & { held?: number };
     this.metrics = new GatewayMetrics({
@@ -76,6 +93,7 @@ export class Gateway {
       inFlight: () => this.inFlight,
       reservationsHeld: () => limiter.held ?? null,
     });
+    this.ends = new RequestEnds(options.recorder, this.metrics, this.endpointNames);
   }
 
   register(...endpoints: Endpoint[]): this {
@@ -84,7 +102,7 @@ export class Gateway {
     return this;
   }
 
-  private match(method: string, pathname: string): { endpoint: Endpoint; match: RegExpExecArray | null } | "method" | null {
+  private match(method: string, pathname: string): { endpoint: Endpoint; params: string[] } | "method" | null {
     let wrongMethod = false;
     for (const endpoint of this.endpoints) {
       const m = typeof endpoint.path === "string" ? (endpoint.path === pathname ? null : undefined) : endpoint.path.exec(pathname) ?? undefined;
@@ -93,7 +111,7 @@ export class Gateway {
         wrongMethod = true;
         continue;
       }
-      return { endpoint, match: m };
+      return { endpoint, params: m ? m.slice(1) : [] };
     }
     return wrongMethod ? "method" : null;
   }
@@ -112,15 +130,14 @@ export class Gateway {
     // Browsers ask before a cross-origin call; the console's own calls (with `key`) are same-origin.
     const cors = options.key ? null : (this.options.cors ?? null);
     if (request.method === "OPTIONS" && !options.key) return preflight(cors, request);
-    const url = new URL(request.url);
-    const pathname = url.pathname.replace(/\/+$/, "") || "/";
+    const pathname = new URL(request.url).pathname.replace(/\/+$/, "") || "/";
     const found = this.match(request.method, pathname);
     const endpoint = typeof found === "object" && found ? found.endpoint : null;
     const requestId = `${endpoint?.idPrefix ?? "req"}-${randomUUID().replace(/-/g, "")}`;
-    const ctx = new RequestContext(request, requestId, endpoint?.name ?? pathname, (c, status, code) => this.complete(c, status, code));
+    const ctx = new RequestContext(request, requestId, endpoint?.name ?? pathname, this.complete);
     ctx.batch = options.batch ?? null;
     if (!ctx.batch) this.lastLiveAt = performance.now();
-    Object.assign(ctx.headers, corsHeaders(cors, request.headers.get("origin")));
+    if (cors) Object.assign(ctx.headers, corsHeaders(cors, request.headers.get("origin")));
     addLogFields({ requestId });
     this.inFlight++;
     try {
@@ -128,11 +145,11 @@ export class Gateway {
       if (found === "method") throw new AppError(405, "invalid_request_error", `Method ${request.method} is not allowed on ${pathname}`, null, "method_not_allowed");
       ctx.key = options.key ?? (await this.authenticate(request));
       addLogFields({ accountId: ctx.key.accountId, keyId: ctx.key.id });
-      const response = await found.endpoint.handle(ctx, this, found.match);
+      const response = found.endpoint.kind === "model" ? await this.runModel(ctx, found.endpoint) : await this.runData(ctx, found.endpoint, found.params);
       // A stream's relay finishes it when the stream ends.
       if (!(ctx.streamed && response.status === 200)) await ctx.finish(response.status, null);
-      if (!ctx.reservation && this.limiter.headersFor && ctx.key) Object.assign(ctx.headers, await this.limiter.headersFor(ctx.key).catch(() => ({})));
-      for (const [k, v] of Object.entries(ctx.headers)) response.headers.set(k, v);
+      await this.rateLimitHeaders(ctx);
+      for (const k in ctx.headers) response.headers.set(k, ctx.headers[k]!);
       return response;
     } catch (err) {
       const e = toAppError(err);
@@ -140,9 +157,15 @@ export class Gateway {
         log.error("request failed", { endpoint: ctx.endpoint, ...errorFields(err) });
       }
       await ctx.finish(e.status, e.code ?? e.type);
-      if (!ctx.reservation && this.limiter.headersFor && ctx.key) Object.assign(ctx.headers, await this.limiter.headersFor(ctx.key).catch(() => ({})));
+      await this.rateLimitHeaders(ctx);
       return e.toResponse(ctx.headers);
     }
+  }
+
+  /** Requests that reserved nothing (model lists, errors before a reservation) still tell the client where its limits stand. */
+  private async rateLimitHeaders(ctx: RequestContext): Promise<void> {
+    if (ctx.reservation || !this.limiter.headersFor || !ctx.key) return;
+    Object.assign(ctx.headers, await this.limiter.headersFor(ctx.key).catch(() => ({})));
   }
 
   private async authenticate(request: Request) {
@@ -154,11 +177,60 @@ export class Gateway {
     return key;
   }
 
+  private async runData(ctx: RequestContext, endpoint: DataEndpoint, params: string[]): Promise<Response> {
+    const out = await endpoint.serve({
+      request: ctx.request,
+      key: ctx.key!,
+      params,
+      settings: this.settings,
+      json: () => readJsonBody(ctx.request, this.settings.maxBodyBytes),
+    });
+    return out instanceof Response ? out : jsonResponse(out);
+  }
+
+  /** The steps of a request to a model, each from the endpoint's declaration. */
+  private async runModel(ctx: RequestContext, endpoint: AnyModelEndpoint): Promise<Response> {
+    const settings = this.settings;
+    const raw = endpoint.read ? await endpoint.read(ctx.request, settings) : await readJsonBody(ctx.request, settings.maxBodyBytes);
+    const body = validate(endpoint.schema, raw);
+    endpoint.check?.(body);
+    const model = await this.resolveModel(ctx, body.model, endpoint.capability);
+    const plan = await endpoint.prepare(body, model, settings);
+    const worst = endpoint.worstCase(plan);
+    await this.reserve(ctx, model, worst);
+
+    const stream = endpoint.stream?.(plan) ?? null;
+    // A stream outlives this call: its backend call is stopped by its relay as well as by the client going away.
+    const upstream = stream ? linkedController(ctx.request.signal) : null;
+    const d = await this.dispatch(ctx, model, (t) => endpoint.call(plan, t), upstream?.signal ?? ctx.request.signal);
+    if (d.response.status >= 400) {
+      try {
+        throw await upstreamError(d);
+      } finally {
+        d.release();
+      }
+    }
+    if (stream && d.response.ok) return relayStream(ctx, d, { ...stream, promptTokens: worst.promptTokens }, upstream!);
+
+    const answer = new BackendAnswer(d);
+    let reply: Reply;
+    try {
+      reply = await endpoint.reply(answer, plan, { requestId: ctx.requestId, model, settings, signal: ctx.request.signal });
+    } catch (err) {
+      answer.abandon();
+      throw err;
+    }
+    // A generation answered at once: its first token is its answer.
+    if (worst.outputTokens) ctx.firstToken();
+    Object.assign(ctx.usage, reply.usage);
+    return replyResponse(reply, answer);
+  }
+
   /**
    * Find a model by id or alias and check this key may use it for `capability`:
    * 404 unknown, 403 not allowed for the key, 400 lacking the capability.
    */
-  async resolveModel(ctx: RequestContext, name: string, capability: Capability): Promise<CatalogueModel> {
+  private async resolveModel(ctx: RequestContext, name: string, capability: Capability): Promise<CatalogueModel> {
     const model = await this.options.catalogue.resolve(name);
     if (!model) throw new AppError(404, "invalid_request_error", `Model '${name}' does not exist`, "model", "model_not_found");
     // Known from here on, so a refusal below is recorded against the model.
@@ -179,12 +251,41 @@ export class Gateway {
     return model;
   }
 
+  /** Take the request's worst case from the account's limits before it reaches a backend. */
+  private async reserve(ctx: RequestContext, model: CatalogueModel, worst: WorstCase): Promise<void> {
+    const outputTokens = worst.outputTokens ?? 0;
+    ctx.reservation = await this.limiter.reserve({
+      requestId: ctx.requestId,
+      key: ctx.key!,
+      model,
+      endpoint: ctx.endpoint,
+      maxOutputTokens: outputTokens,
+      estimatedPromptTokens: worst.promptTokens,
+      units: worst.units,
+      usageEventId: ctx.usageEventId,
+      batchId: ctx.batch?.batchId,
+      // A generation's progress is checkpointed while it runs, so a crash loses nothing it generated.
+      ...(outputTokens > 0 ? { progress: () => ({ promptTokens: worst.promptTokens, completionTokens: ctx.liveCompletionTokens }) } : {}),
+    });
+    Object.assign(ctx.headers, ctx.reservation.headers);
+  }
+
   /**
-   * Send a call to one of the model's backends. 503 when none is available;
+   * Send the call to one of the model's backends. 503 when none is available;
    * the chosen backend is named in the `backend` header.
    */
-  async dispatch(ctx: RequestContext, model: CatalogueModel, build: (t: Target) => Omit<UpstreamCall, "signal">, signal: AbortSignal): Promise<Dispatched> {
-    const dispatched = await this.options.router.dispatch(model.targets, (t) => ({ ...build(t), signal }));
+  private async dispatch(ctx: RequestContext, model: CatalogueModel, build: (t: Target) => BackendCall, signal: AbortSignal): Promise<Dispatched> {
+    let dispatched: Dispatched | null;
+    try {
+      dispatched = await this.options.router.dispatch(model.targets, (t) => {
+        const call = build(t);
+        return { path: call.path, body: call.body, stream: call.stream ?? false, signal };
+      });
+    } catch (err) {
+      if (!ctx.request.signal.aborted) throw err;
+      ctx.clientAborted = true;
+      throw clientClosed();
+    }
     if (!dispatched) {
       throw new AppError(503, "service_unavailable_error", "Service temporarily unavailable: no backend can serve this model right now", null, "no_backend_available");
     }
@@ -197,90 +298,19 @@ export class Gateway {
   async idle(): Promise<void> {
     while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
   }
-
-  private async complete(ctx: RequestContext, status: number, errorCode: string | null): Promise<void> {
-    try {
-      if (ctx.batch) {
-        const reservation = ctx.reservation;
-        const cost = reservation?.costOf(ctx.usage) ?? 0n;
-        ctx.batch.ended = {
-          status,
-          usage: ctx.usage,
-          cost,
-          event: this.usageEvent(ctx, status, errorCode, cost),
-          settle: async (db) => {
-            if (reservation && (await reservation.settle(ctx.usage, { status, db })) !== cost) throw new Error("the line's reservation was already given back");
-          },
-          discard: async () => void (await reservation?.settle({ ...ctx.usage, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, units: {} }, { status })),
-        };
-      } else await this.settleAndRecord(ctx, status, errorCode);
-    } finally {
-      this.inFlight--;
-    }
-  }
-
-  private async settleAndRecord(ctx: RequestContext, status: number, errorCode: string | null): Promise<void> {
-    const reservation = ctx.reservation;
-    if (reservation?.defer) {
-      // Written with the usage event in the recorder's next batch (journaled first), not on the request's path.
-      const { cost, settlement } = reservation.defer(ctx.usage);
-      this.record(ctx, status, errorCode, cost, settlement);
-      return;
-    }
-    let cost = 0n;
-    if (reservation) {
-      try {
-        cost = await reservation.settle(ctx.usage, { status });
-      } catch (err) {
-        log.error("settling a reservation failed", { requestId: ctx.requestId, ...errorFields(err) });
-      }
-    }
-    this.record(ctx, status, errorCode, cost);
-  }
-
-  private record(ctx: RequestContext, status: number, errorCode: string | null, cost: bigint, settlement?: DeferredSettlement): void {
-    this.metrics.observe({
-      // Unknown paths are one label, not one each.
-      endpoint: this.endpointNames.has(ctx.endpoint) ? ctx.endpoint : "unknown",
-      model: ctx.model?.id ?? null,
-      status,
-      promptTokens: ctx.usage.promptTokens,
-      completionTokens: ctx.usage.completionTokens,
-      latencyMs: ctx.elapsedMs,
-      ttftMs: ctx.ttftMs,
-    });
-    this.options.recorder.record(this.usageEvent(ctx, status, errorCode, cost), settlement);
-  }
-
-  private usageEvent(ctx: RequestContext, status: number, errorCode: string | null, cost: bigint) {
-    return {
-      id: ctx.usageEventId,
-      requestId: ctx.requestId,
-      accountId: ctx.key?.accountId ?? null,
-      userId: ctx.key?.userId ?? null,
-      keyId: ctx.key?.id ?? null,
-      endpoint: ctx.endpoint,
-      modelId: ctx.model?.id ?? null,
-      backendId: ctx.target?.backend.id ?? null,
-      status,
-      errorCode,
-      promptTokens: ctx.usage.promptTokens,
-      completionTokens: ctx.usage.completionTokens,
-      reasoningTokens: ctx.usage.reasoningTokens,
-      units: ctx.usage.units,
-      costNanos: cost,
-      latencyMs: ctx.elapsedMs,
-      ttftMs: ctx.ttftMs,
-      streamed: ctx.streamed,
-      clientAborted: ctx.clientAborted,
-      estimated: ctx.usage.estimated,
-      batchId: ctx.batch?.batchId ?? null,
-      // Dated like its ledger debit, so that a day's or a month's usage and debits hold the same requests.
-      createdAt: ctx.reservation?.at ?? ctx.startedAt,
-    };
-  }
 }
 
-export function backendInfo(target: Target) {
-  return { engine_type: target.backend.engine, machine_name: target.backend.machineName };
+/** A controller that aborts with `signal`, and can be aborted on its own. */
+function linkedController(signal: AbortSignal): AbortController {
+  const controller = new AbortController();
+  if (signal.aborted) controller.abort();
+  else signal.addEventListener("abort", () => controller.abort(), { once: true });
+  return controller;
+}
+
+function replyResponse(reply: Reply, answer: BackendAnswer): Response {
+  if (reply.body instanceof ReadableStream) return new Response(reply.body, { status: 200, headers: { "content-type": reply.type ?? "application/octet-stream" } });
+  answer.abandon();
+  if (typeof reply.body === "string") return new Response(reply.body, { status: 200, headers: { "content-type": reply.type ?? "text/plain; charset=utf-8" } });
+  return jsonResponse(reply.body);
 }

@@ -1,32 +1,28 @@
-import { readJsonBody, validate } from "../body";
-import { normalizeMessages } from "../messages";
 import type { CatalogueModel } from "../catalogue";
-import type { RequestContext } from "../context";
-import type { Endpoint, Gateway } from "../pipeline";
+import { type GatewaySettings, modelEndpoint } from "../endpoint";
+import { normalizeMessages } from "../messages";
 import { type ChatMessage, chatSchema } from "../schemas";
-import { generate } from "./generate";
+import { generation, generationPlan } from "./generate";
 
-export const chatCompletions: Endpoint = {
+export const chatCompletions = modelEndpoint({
   name: "chat.completions",
   method: "POST",
   path: "/v1/chat/completions",
   idPrefix: "chatcmpl",
-  async handle(ctx, gw) {
-    const raw = await readJsonBody(ctx.request, gw.options.maxBodyBytes);
-    const body = validate(chatSchema, raw);
-    const model = await gw.resolveModel(ctx, body.model, "chat");
-    return generateChat(ctx, gw, model, body);
-  },
-};
+  capability: "chat",
+  schema: chatSchema,
+  prepare: (body, model, settings) => chatPlan(body, model, settings),
+  ...generation,
+});
 
-/** A chat-format generation: messages checked and normalised, then the common run. */
-export function generateChat(ctx: RequestContext, gw: Gateway, model: CatalogueModel, body: Record<string, unknown> & { model: string; messages: ChatMessage[] }) {
+/** A chat-format generation: messages checked and normalised for the model. */
+export function chatPlan(body: Record<string, unknown> & { model: string; messages: ChatMessage[] }, model: CatalogueModel, settings: GatewaySettings) {
   const norm = normalizeMessages(body.messages, {
-    allowRemoteImages: gw.options.allowRemoteImages,
+    allowRemoteImages: settings.allowRemoteImages,
     visionModel: model.capabilities.has("vision"),
     modelId: body.model,
   });
-  return generate(ctx, gw, model, {
+  return generationPlan(model, {
     path: "/chat/completions",
     body: { ...body, messages: norm.messages },
     promptChars: norm.textLength + norm.imageCount * 1000,

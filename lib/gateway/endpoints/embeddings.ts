@@ -1,13 +1,9 @@
 import { z } from "zod";
 import { AppError, badRequest } from "../../errors";
-import { readJsonBody, validate } from "../body";
-import type { Endpoint } from "../pipeline";
-import { estimateTokens } from "../relay";
+import { estimateTokens } from "../answer";
+import { type Json, modelEndpoint } from "../endpoint";
 import { modelField, required } from "../schemas";
 import { CL100K_VOCABULARY, decodeCl100k } from "../tokenizer";
-import { dispatchCall, jsonResponse, readJsonAnswer, reserveUnits } from "../upstream";
-
-type Json = Record<string, unknown>;
 
 const MAX_INPUTS = 2048;
 
@@ -77,28 +73,29 @@ function toFloats(embedding: unknown): number[] | null {
   return Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2).slice());
 }
 
-export const embeddings: Endpoint = {
+export const embeddings = modelEndpoint({
   name: "embeddings",
   method: "POST",
   path: "/v1/embeddings",
   idPrefix: "embd",
-  async handle(ctx, gw) {
-    const body = validate(embeddingsSchema, await readJsonBody(ctx.request, gw.options.maxBodyBytes));
-    const model = await gw.resolveModel(ctx, body.model, "embeddings");
-    const input = await readInput(body.input);
-    await reserveUnits(ctx, gw, model, { promptTokens: input.tokens });
-
-    const single = typeof body.input === "string";
-    const d = await dispatchCall(ctx, gw, model, "/embeddings", (t) => ({
+  capability: "embeddings",
+  schema: embeddingsSchema,
+  prepare: async (body) => ({ body, input: await readInput(body.input) }),
+  worstCase: ({ input }) => ({ promptTokens: input.tokens }),
+  call: ({ body, input }, t) => ({
+    path: "/embeddings",
+    body: {
       model: t.upstreamId,
-      input: single ? input.texts[0] : input.texts,
+      input: typeof body.input === "string" ? input.texts[0] : input.texts,
       // Vectors are re-encoded here: not every engine can send base64.
       encoding_format: "float",
       ...(body.dimensions ? { dimensions: body.dimensions } : {}),
       ...(body.user ? { user: body.user } : {}),
-    }));
-    const answer = await readJsonAnswer(d);
-    const items = (Array.isArray(answer.data) ? (answer.data as Json[]) : []).map((item, i) => ({
+    },
+  }),
+  async reply(answer, { body, input }) {
+    const data = await answer.json();
+    const items = (Array.isArray(data.data) ? (data.data as Json[]) : []).map((item, i) => ({
       index: typeof item.index === "number" ? item.index : i,
       vector: toFloats(item.embedding),
     }));
@@ -114,16 +111,19 @@ export const embeddings: Endpoint = {
     }
     items.sort((a, b) => a.index - b.index);
 
-    const usage = (answer.usage ?? {}) as Json;
+    const usage = (data.usage ?? {}) as Json;
     const reported = Number(usage.prompt_tokens ?? usage.total_tokens);
-    ctx.usage.promptTokens = Number.isFinite(reported) && reported > 0 ? reported : input.tokens;
-    ctx.usage.estimated = !(Number.isFinite(reported) && reported > 0);
+    const counted = Number.isFinite(reported) && reported > 0;
+    const tokens = counted ? reported : input.tokens;
     const base64 = body.encoding_format === "base64";
-    return jsonResponse({
-      object: "list",
-      data: items.map((i) => ({ object: "embedding", index: i.index, embedding: base64 ? toBase64(i.vector!) : i.vector })),
-      model: body.model,
-      usage: { prompt_tokens: ctx.usage.promptTokens, total_tokens: ctx.usage.promptTokens },
-    });
+    return {
+      usage: { promptTokens: tokens, estimated: !counted },
+      body: {
+        object: "list",
+        data: items.map((i) => ({ object: "embedding", index: i.index, embedding: base64 ? toBase64(i.vector!) : i.vector })),
+        model: body.model,
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      },
+    };
   },
-};
+});

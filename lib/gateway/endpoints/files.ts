@@ -1,48 +1,47 @@
 import { createFile, deleteFile, fileContent, getFile, listFiles } from "../../batch/api";
-import type { Endpoint } from "../pipeline";
-import { jsonResponse } from "../upstream";
+import { dataEndpoint } from "../endpoint";
 
 /** /v1/files: a batch's input is uploaded here, its output and error files are read here. */
 const ID = "([\\w-]+)";
 
-export const uploadFileEndpoint: Endpoint = {
+export const uploadFileEndpoint = dataEndpoint({
   name: "files.create",
   method: "POST",
   path: "/v1/files",
   idPrefix: "req",
-  handle: async (ctx, gw) => jsonResponse(await createFile({ request: ctx.request, accountId: ctx.key!.accountId, maxBytes: gw.options.maxFileBytes })),
-};
+  serve: ({ request, key, settings }) => createFile({ request, accountId: key.accountId, maxBytes: settings.maxFileBytes }),
+});
 
-export const listFilesEndpoint: Endpoint = {
+export const listFilesEndpoint = dataEndpoint({
   name: "files.list",
   method: "GET",
   path: "/v1/files",
   idPrefix: "req",
-  handle: async (ctx) => jsonResponse(await listFiles({ accountId: ctx.key!.accountId, query: new URL(ctx.request.url).searchParams })),
-};
+  serve: ({ request, key }) => listFiles({ accountId: key.accountId, query: new URL(request.url).searchParams }),
+});
 
-export const retrieveFileEndpoint: Endpoint = {
+export const retrieveFileEndpoint = dataEndpoint({
   name: "files.retrieve",
   method: "GET",
   path: new RegExp(`^/v1/files/${ID}$`),
   idPrefix: "req",
-  handle: async (ctx, _gw, m) => jsonResponse(await getFile({ accountId: ctx.key!.accountId, id: m![1]! })),
-};
+  serve: ({ key, params }) => getFile({ accountId: key.accountId, id: params[0]! }),
+});
 
-export const fileContentEndpoint: Endpoint = {
+export const fileContentEndpoint = dataEndpoint({
   name: "files.content",
   method: "GET",
   path: new RegExp(`^/v1/files/${ID}/content$`),
   idPrefix: "req",
-  handle: (ctx, _gw, m) => fileContent({ accountId: ctx.key!.accountId, id: m![1]! }),
-};
+  serve: ({ key, params }) => fileContent({ accountId: key.accountId, id: params[0]! }),
+});
 
-export const deleteFileEndpoint: Endpoint = {
+export const deleteFileEndpoint = dataEndpoint({
   name: "files.delete",
   method: "DELETE",
   path: new RegExp(`^/v1/files/${ID}$`),
   idPrefix: "req",
-  handle: async (ctx, _gw, m) => jsonResponse(await deleteFile({ accountId: ctx.key!.accountId, id: m![1]! })),
-};
+  serve: ({ key, params }) => deleteFile({ accountId: key.accountId, id: params[0]! }),
+});
 
 export const FILE_ENDPOINTS = [uploadFileEndpoint, listFilesEndpoint, retrieveFileEndpoint, fileContentEndpoint, deleteFileEndpoint];

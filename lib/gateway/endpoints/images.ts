@@ -1,12 +1,8 @@
 import { z } from "zod";
 import { fetchBackendFile } from "../../backends/http";
 import { AppError } from "../../errors";
-import { readJsonBody, validate } from "../body";
-import type { Endpoint } from "../pipeline";
+import { type Json, modelEndpoint } from "../endpoint";
 import { modelField, required } from "../schemas";
-import { dispatchCall, jsonResponse, readJsonAnswer, reserveUnits } from "../upstream";
-
-type Json = Record<string, unknown>;
 
 const imagesSchema = z.looseObject({
   model: modelField,
@@ -27,43 +23,43 @@ const MIME: Record<string, string> = { png: "image/png", jpeg: "image/jpeg", jpg
  * base64: their URLs point inside the platform's network. A client that asks
  * for a URL gets the image as a data: URL.
  */
-export const imageGenerations: Endpoint = {
+export const imageGenerations = modelEndpoint({
   name: "images.generations",
   method: "POST",
   path: "/v1/images/generations",
   idPrefix: "img",
-  async handle(ctx, gw) {
-    const body = validate(imagesSchema, await readJsonBody(ctx.request, gw.options.maxBodyBytes));
-    const model = await gw.resolveModel(ctx, body.model, "images");
-    const n = body.n ?? 1;
-    await reserveUnits(ctx, gw, model, { promptTokens: 0, units: { images: n } });
-
-    const d = await dispatchCall(ctx, gw, model, "/images/generations", (t) => ({ ...body, model: t.upstreamId, n, response_format: "b64_json" }));
-    const answer = await readJsonAnswer(d);
-    const items = Array.isArray(answer.data) ? (answer.data as Json[]) : [];
+  capability: "images",
+  schema: imagesSchema,
+  prepare: (body) => ({ body, n: body.n ?? 1 }),
+  worstCase: ({ n }) => ({ promptTokens: 0, units: { images: n } }),
+  call: ({ body, n }, t) => ({ path: "/images/generations", body: { ...body, model: t.upstreamId, n, response_format: "b64_json" } }),
+  async reply(answer, { body }, c) {
+    const data = await answer.json();
+    const items = Array.isArray(data.data) ? (data.data as Json[]) : [];
     const images = await Promise.all(
       items.map(async (item) => {
         if (typeof item.b64_json === "string") return { b64: item.b64_json, revised: item.revised_prompt };
         if (typeof item.url !== "string") return null;
         const inline = /^data:[^;,]*;base64,(.*)$/s.exec(item.url);
         if (inline) return { b64: inline[1]!, revised: item.revised_prompt };
-        const bytes = await fetchBackendFile(d.target.backend, item.url, gw.options.maxBodyBytes, ctx.request.signal).catch(() => null);
+        const bytes = await fetchBackendFile(answer.target.backend, item.url, c.settings.maxBodyBytes, c.signal).catch(() => null);
         return bytes ? { b64: Buffer.from(bytes).toString("base64"), revised: item.revised_prompt } : null;
       }),
     );
     if (images.length === 0 || images.some((i) => !i)) {
       throw new AppError(502, "server_error", "The model's backend sent an answer without the images", null, "upstream_invalid");
     }
-    ctx.usage.units = { images: images.length };
-
     const mime = MIME[String(body.output_format ?? "png")] ?? "image/png";
-    return jsonResponse({
-      created: typeof answer.created === "number" ? answer.created : Math.floor(Date.now() / 1000),
-      data: images.map((i) => ({
-        // OpenAI's default is a URL.
-        ...(body.response_format !== "b64_json" ? { url: `data:${mime};base64,${i!.b64}` } : { b64_json: i!.b64 }),
-        ...(typeof i!.revised === "string" ? { revised_prompt: i!.revised } : {}),
-      })),
-    });
+    return {
+      usage: { units: { images: images.length } },
+      body: {
+        created: typeof data.created === "number" ? data.created : Math.floor(Date.now() / 1000),
+        data: images.map((i) => ({
+          // OpenAI's default is a URL.
+          ...(body.response_format !== "b64_json" ? { url: `data:${mime};base64,${i!.b64}` } : { b64_json: i!.b64 }),
+          ...(typeof i!.revised === "string" ? { revised_prompt: i!.revised } : {}),
+        })),
+      },
+    };
   },
-};
+});

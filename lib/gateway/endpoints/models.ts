@@ -1,17 +1,17 @@
 import { AppError } from "../../errors";
 import { publicPrices } from "../../billing/prices";
+import type { AuthenticatedKey } from "../../keys/cache";
 import type { CatalogueModel } from "../catalogue";
-import type { Gateway, Endpoint } from "../pipeline";
-import type { RequestContext } from "../context";
+import { type GatewaySettings, dataEndpoint } from "../endpoint";
 
-function visible(ctx: RequestContext, m: CatalogueModel): boolean {
-  const allowed = ctx.key?.allowedModels;
+function visible(key: AuthenticatedKey, m: CatalogueModel): boolean {
+  const allowed = key.allowedModels;
   return !allowed || allowed.includes(m.id) || m.aliases.some((a) => allowed.includes(a));
 }
 
 /** A model in the reference's shape, with capabilities and prices as extra fields. */
-function describe(gw: Gateway, m: CatalogueModel) {
-  const prices = gw.options.prices;
+function describe(settings: GatewaySettings, m: CatalogueModel) {
+  const prices = settings.prices;
   return {
     id: m.id,
     object: "model",
@@ -43,37 +43,35 @@ function describe(gw: Gateway, m: CatalogueModel) {
   };
 }
 
-const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
-
-export const listModelsEndpoint: Endpoint = {
+export const listModelsEndpoint = dataEndpoint({
   name: "models.list",
   method: "GET",
   path: "/v1/models",
   idPrefix: "req",
-  async handle(ctx, gw) {
-    await gw.options.prices?.ready();
-    const models = (await gw.options.catalogue.list()).filter((m) => visible(ctx, m));
-    return json({ object: "list", data: models.map((m) => describe(gw, m)) });
+  async serve({ key, settings }) {
+    await settings.prices?.ready();
+    const models = (await settings.catalogue.list()).filter((m) => visible(key, m));
+    return { object: "list", data: models.map((m) => describe(settings, m)) };
   },
-};
+});
 
-export const retrieveModelEndpoint: Endpoint = {
+export const retrieveModelEndpoint = dataEndpoint({
   name: "models.retrieve",
   method: "GET",
   path: /^\/v1\/models\/(.+)$/,
   idPrefix: "req",
-  async handle(ctx, gw, match) {
-    await gw.options.prices?.ready();
+  async serve({ key, params, settings }) {
+    await settings.prices?.ready();
     let name: string;
     try {
-      name = decodeURIComponent(match![1]!);
+      name = decodeURIComponent(params[0]!);
     } catch {
       throw new AppError(400, "invalid_request_error", "The model id in the path is not valid percent-encoded UTF-8", "model", "invalid_model_id");
     }
-    const m = await gw.options.catalogue.resolve(name);
-    if (!m || !visible(ctx, m)) {
+    const m = await settings.catalogue.resolve(name);
+    if (!m || !visible(key, m)) {
       throw new AppError(404, "invalid_request_error", `Model '${name}' does not exist`, "model", "model_not_found");
     }
-    return json(describe(gw, m));
+    return describe(settings, m);
   },
-};
+});

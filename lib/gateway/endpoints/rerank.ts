@@ -1,12 +1,8 @@
 import { z } from "zod";
 import { AppError, badRequest } from "../../errors";
-import { readJsonBody, validate } from "../body";
-import type { Endpoint } from "../pipeline";
-import { estimateTokens } from "../relay";
+import { estimateTokens } from "../answer";
+import { type Json, modelEndpoint } from "../endpoint";
 import { modelField, required } from "../schemas";
-import { dispatchCall, jsonResponse, readJsonAnswer, reserveUnits } from "../upstream";
-
-type Json = Record<string, unknown>;
 
 const MAX_DOCUMENTS = 1000;
 
@@ -34,66 +30,76 @@ function rankedText(doc: string | Json, i: number, fields: string[] | undefined)
   throw badRequest(`Invalid parameter 'documents[${i}]': must be a string or an object with a 'text' string`, `documents[${i}]`, "invalid_parameter");
 }
 
+/** The texts ranked, one per document (a document that has none is refused). */
+const rankedTexts = (body: { documents: (string | Json)[]; rank_fields?: string[] }) => body.documents.map((d, i) => rankedText(d, i, body.rank_fields));
+
 /**
  * Cohere-compatible reranking. Version 1 returns each document's text by
  * default, as the reference shows; version 2 only when asked. Search units
  * are one per document, as in the reference; the price is per reranked token.
  */
-function rerankEndpoint(version: 1 | 2): Endpoint {
-  return {
+function rerankEndpoint(version: 1 | 2) {
+  return modelEndpoint({
     name: version === 1 ? "rerank" : "rerank.v2",
     method: "POST",
     path: `/v${version}/rerank`,
     idPrefix: "rerank",
-    async handle(ctx, gw) {
-      const body = validate(rerankSchema, await readJsonBody(ctx.request, gw.options.maxBodyBytes));
-      const docs = body.documents as (string | Json)[];
-      const texts = docs.map((d, i) => rankedText(d, i, body.rank_fields));
-      const model = await gw.resolveModel(ctx, body.model, "rerank");
-
+    capability: "rerank",
+    schema: rerankSchema,
+    check: (body) => void rankedTexts(body),
+    prepare(body) {
+      const texts = rankedTexts(body);
       // A cross-encoder reads the query with every document; a token is at least one UTF-8 byte.
       const queryBytes = Buffer.byteLength(body.query);
-      const worstTokens = texts.reduce((n, t) => n + queryBytes + Buffer.byteLength(t) + 8, 0);
-      const estimate = texts.reduce((n, t) => n + estimateTokens(body.query.length + t.length), 0);
-      const searchUnits = docs.length;
-      await reserveUnits(ctx, gw, model, { promptTokens: estimate, units: { search_units: searchUnits, rerank_tokens: worstTokens } });
-
-      const d = await dispatchCall(ctx, gw, model, "/rerank", (t) => ({
+      return {
+        body,
+        texts,
+        worstTokens: texts.reduce((n, t) => n + queryBytes + Buffer.byteLength(t) + 8, 0),
+        estimate: texts.reduce((n, t) => n + estimateTokens(body.query.length + t.length), 0),
+      };
+    },
+    worstCase: (p) => ({ promptTokens: p.estimate, units: { search_units: p.texts.length, rerank_tokens: p.worstTokens } }),
+    call: ({ body, texts }, t) => ({
+      path: "/rerank",
+      body: {
         model: t.upstreamId,
         query: body.query,
         documents: texts,
-        ...(body.top_n ? { top_n: Math.min(body.top_n, docs.length) } : {}),
-      }));
-      const answer = await readJsonAnswer(d);
-      const raw = (Array.isArray(answer.results) ? answer.results : Array.isArray(answer.data) ? answer.data : []) as Json[];
+        ...(body.top_n ? { top_n: Math.min(body.top_n, texts.length) } : {}),
+      },
+    }),
+    async reply(answer, { body, texts, estimate }, c) {
+      const docs = body.documents;
+      const data = await answer.json();
+      const raw = (Array.isArray(data.results) ? data.results : Array.isArray(data.data) ? data.data : []) as Json[];
       const results = raw.map((r) => ({ index: Number(r.index), score: Number(r.relevance_score ?? r.score) }));
       if (results.length === 0 || results.some((r) => !Number.isInteger(r.index) || r.index < 0 || r.index >= docs.length || !Number.isFinite(r.score))) {
         throw new AppError(502, "server_error", "The model's backend sent an answer without a score per document", null, "upstream_invalid");
       }
       results.sort((a, b) => b.score - a.score);
 
-      const usage = (answer.usage ?? {}) as Json;
+      const usage = (data.usage ?? {}) as Json;
       const reported = Number(usage.total_tokens ?? usage.prompt_tokens);
       const tokens = Number.isFinite(reported) && reported > 0 ? reported : estimate;
-      ctx.usage.estimated = tokens !== reported;
-      ctx.usage.promptTokens = tokens;
-      ctx.usage.units = { search_units: searchUnits, rerank_tokens: tokens };
-
+      const searchUnits = texts.length;
       const withDocuments = body.return_documents ?? version === 1;
       const billed = { search_units: searchUnits };
-      return jsonResponse({
-        id: ctx.requestId,
-        model: body.model,
-        results: results.slice(0, body.top_n ?? results.length).map((r) => ({
-          index: r.index,
-          relevance_score: r.score,
-          ...(withDocuments ? { document: typeof docs[r.index] === "string" ? { text: docs[r.index] } : docs[r.index] } : {}),
-        })),
-        meta: { api_version: { version: String(version) }, billed_units: billed },
-        usage: { billed_units: billed, total_tokens: tokens },
-      });
+      return {
+        usage: { estimated: tokens !== reported, promptTokens: tokens, units: { search_units: searchUnits, rerank_tokens: tokens } },
+        body: {
+          id: c.requestId,
+          model: body.model,
+          results: results.slice(0, body.top_n ?? results.length).map((r) => ({
+            index: r.index,
+            relevance_score: r.score,
+            ...(withDocuments ? { document: typeof docs[r.index] === "string" ? { text: docs[r.index] } : docs[r.index] } : {}),
+          })),
+          meta: { api_version: { version: String(version) }, billed_units: billed },
+          usage: { billed_units: billed, total_tokens: tokens },
+        },
+      };
     },
-  };
+  });
 }
 
 export const rerankV1 = rerankEndpoint(1);

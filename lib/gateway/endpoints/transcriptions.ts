@@ -1,12 +1,9 @@
 import { z } from "zod";
 import { AppError, badRequest } from "../../errors";
 import { type Segment, inspectAudio, toSrt, toVtt } from "../audio";
-import { readFormBody, validate } from "../body";
-import type { Endpoint } from "../pipeline";
+import { readFormBody } from "../body";
+import { type Json, modelEndpoint } from "../endpoint";
 import { modelField, range } from "../schemas";
-import { dispatchCall, jsonResponse, readJsonAnswer, reserveUnits } from "../upstream";
-
-type Json = Record<string, unknown>;
 
 const number = (schema: z.ZodType) => z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), schema);
 
@@ -22,10 +19,12 @@ const transcriptionSchema = z.looseObject({
   task: z.enum(["transcribe", "translate"], { error: "must be 'transcribe' or 'translate'" }).optional(),
   response_format: z.enum(["json", "text", "srt", "verbose_json", "vtt"], { error: "must be one of json, text, srt, verbose_json, vtt" }).optional(),
   temperature: number(range(0, 1)).optional(),
+  /** Checked as it is read (readUpload). */
+  file: z.custom<File>(),
 });
 
 /** The form's text fields (the last value of each) and its file. */
-async function readUpload(request: Request, maxAudioBytes: number) {
+async function readUpload(request: Request, maxAudioBytes: number): Promise<Record<string, unknown>> {
   let form: FormData;
   try {
     // The other fields are small: a little room beyond the file's limit is enough for them.
@@ -40,7 +39,7 @@ async function readUpload(request: Request, maxAudioBytes: number) {
   if (file === null) throw badRequest("Missing required parameter: 'file'", "file", "missing_required_parameter");
   if (typeof file === "string") throw badRequest("Invalid parameter 'file': must be a file upload, not a text field", "file", "invalid_parameter");
   if (file.size > maxAudioBytes) throw audioTooLarge(maxAudioBytes);
-  return { fields, file };
+  return { ...fields, file };
 }
 
 const audioTooLarge = (limit: number) =>
@@ -63,73 +62,76 @@ function segmentsOf(answer: Json, text: string, duration: number): Segment[] {
   }));
 }
 
-const textResponse = (body: string, type: string) => new Response(body, { status: 200, headers: { "content-type": `${type}; charset=utf-8` } });
-
 /**
  * Speech to text. The backend is always asked for verbose_json, so every
  * format (the reference's json with segments, text, srt, vtt, verbose_json)
  * is made here whatever the backend can write. Billed per started minute of
  * the audio's own duration.
  */
-function transcriptionEndpoint(kind: "transcriptions" | "translations"): Endpoint {
-  return {
+function transcriptionEndpoint(kind: "transcriptions" | "translations") {
+  return modelEndpoint({
     name: `audio.${kind}`,
     method: "POST",
     path: `/v1/audio/${kind}`,
     idPrefix: kind === "transcriptions" ? "trsc" : "trsl",
-    async handle(ctx, gw) {
-      const { fields, file } = await readUpload(ctx.request, gw.options.maxAudioBytes);
-      const body = validate(transcriptionSchema, fields);
-      const model = await gw.resolveModel(ctx, body.model, "transcription");
-      const audio = await inspectAudio(file);
-      // Without a duration in the file, a floor of 6 kbit/s bounds what it can hold.
-      await reserveUnits(ctx, gw, model, { promptTokens: 0, units: { audio_seconds: audio.duration ?? file.size / 750 } });
-
-      const translate = kind === "translations" || body.task === "translate";
+    capability: "transcription",
+    read: (request, settings) => readUpload(request, settings.maxAudioBytes),
+    schema: transcriptionSchema,
+    prepare: async (body) => ({
+      body,
+      audio: await inspectAudio(body.file),
+      translate: kind === "translations" || body.task === "translate",
+    }),
+    // Without a duration in the file, a floor of 6 kbit/s bounds what it can hold.
+    worstCase: ({ body, audio }) => ({ promptTokens: 0, units: { audio_seconds: audio.duration ?? body.file.size / 750 } }),
+    call({ body, audio, translate }, t) {
       const prompt = body.prompt ?? body.initial_prompt;
-      const d = await dispatchCall(ctx, gw, model, translate ? "/audio/translations" : "/audio/transcriptions", (t) => {
-        const form = new FormData();
-        form.append("file", file, file.name || `audio.${audio.format}`);
-        form.append("model", t.upstreamId);
-        form.append("response_format", "verbose_json");
-        if (body.language && !translate) form.append("language", body.language);
-        if (prompt) form.append("prompt", prompt);
-        if (body.temperature !== undefined) form.append("temperature", String(body.temperature));
-        return form;
-      });
-      const answer = await readJsonAnswer(d);
-      const text = String(answer.text ?? "").trim();
+      const form = new FormData();
+      form.append("file", body.file, body.file.name || `audio.${audio.format}`);
+      form.append("model", t.upstreamId);
+      form.append("response_format", "verbose_json");
+      if (body.language && !translate) form.append("language", body.language);
+      if (prompt) form.append("prompt", prompt);
+      if (body.temperature !== undefined) form.append("temperature", String(body.temperature));
+      return { path: translate ? "/audio/translations" : "/audio/transcriptions", body: form };
+    },
+    async reply(answer, { body, audio, translate }) {
+      const data = await answer.json();
+      const text = String(data.text ?? "").trim();
       // A file without its duration (a recorder's WebM) is billed for what the platform's own engine heard.
-      const reported = Number(answer.duration);
-      const heard = Array.isArray(answer.segments) ? Math.max(0, ...(answer.segments as Json[]).map((s) => Number(s.end) || 0)) : 0;
+      const reported = Number(data.duration);
+      const heard = Array.isArray(data.segments) ? Math.max(0, ...(data.segments as Json[]).map((s) => Number(s.end) || 0)) : 0;
       const duration = audio.duration ?? (Number.isFinite(reported) && reported > 0 ? reported : heard);
-      const segments = segmentsOf(answer, text, duration);
-      ctx.usage.units = { audio_seconds: Math.round(duration * 1000) / 1000 };
+      const segments = segmentsOf(data, text, duration);
+      const usage = { units: { audio_seconds: Math.round(duration * 1000) / 1000 } };
 
-      const language = String(answer.language ?? body.language ?? (translate ? "en" : ""));
-      const usage = { type: "duration", seconds: Math.ceil(duration) };
+      const language = String(data.language ?? body.language ?? (translate ? "en" : ""));
+      const billed = { type: "duration", seconds: Math.ceil(duration) };
       switch (body.response_format ?? "json") {
         case "text":
-          return textResponse(`${text}\n`, "text/plain");
+          return { usage, body: `${text}\n`, type: "text/plain; charset=utf-8" };
         case "srt":
-          return textResponse(toSrt(segments), "text/plain");
+          return { usage, body: toSrt(segments), type: "text/plain; charset=utf-8" };
         case "vtt":
-          return textResponse(toVtt(segments), "text/vtt");
+          return { usage, body: toVtt(segments), type: "text/vtt; charset=utf-8" };
         case "verbose_json":
-          return jsonResponse({
-            task: translate ? "translate" : "transcribe",
-            language,
-            duration,
-            text,
-            segments,
-            ...(Array.isArray(answer.words) ? { words: answer.words } : {}),
+          return {
             usage,
-          });
+            body: {
+              task: translate ? "translate" : "transcribe",
+              language,
+              duration,
+              text,
+              segments,
+              ...(Array.isArray(data.words) ? { words: data.words } : {}),
+              usage: billed,
+            },
+          };
         default:
-          return jsonResponse({ text, segments, language, usage });
+          return { usage, body: { text, segments, language, usage: billed } };
       }
     },
-  };
+  });
 }
 
 export const transcriptions = transcriptionEndpoint("transcriptions");
