@@ -8,6 +8,6 @@ setup("the fake backend and its models are registered, the account has credit an
     stdio: "inherit",
     timeout: 60_000,
   });
-  // The gateway re-reads its catalogue every few seconds.
-  await new Promise((r) => setTimeout(r, 5_500));
+  // Every instance follows a change of the catalogue within a second.
+  await new Promise((r) => setTimeout(r, 1_000));
 });

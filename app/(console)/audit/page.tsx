@@ -18,8 +18,8 @@ const field = "h-9 rounded-md border border-field-border bg-field px-2 text-sm s
 function changes(before: Record<string, unknown> | null, after: Record<string, unknown> | null): string {
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
   const show = (k: string, v: unknown) =>
-    v === null || v === undefined || v === "" ? "—" : k.endsWith("Nanos") && /^-?\d+$/.test(String(v)) ? formatMoney(String(v)) : typeof v === "object" ? JSON.stringify(v) : String(v);
-  const name = (k: string) => k.replace(/Nanos$/, "");
+    v === null || v === undefined || v === "" ? "—" : (k.endsWith("Nanos") || k.startsWith("nanos")) && /^-?\d+$/.test(String(v)) ? formatMoney(String(v)) : typeof v === "object" ? JSON.stringify(v) : String(v);
+  const name = (k: string) => k.replace(/Nanos$/, "").replace(/^nanosPer(\w)/, (_m, c: string) => `per${c}`);
   return keys.map((k) => (before && k in before ? `${name(k)}: ${show(k, before[k])} → ${show(k, after?.[k])}` : `${name(k)}: ${show(k, after?.[k])}`)).join("; ");
 }
 
