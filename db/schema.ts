@@ -340,6 +340,30 @@ export const gatewayInstances = pgTable("gateway_instances", {
   heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * A slice of one limit held by one instance, which admits requests against it
+ * in memory: its amount is part of the counter's `reserved` (or, for the
+ * prepaid balance, metric "balance", of the balance's `reserved_nanos`) until
+ * it is used or given back. A lease counts in one bucket of a sliding window
+ * (or in the month; the balance's is dated 1970-01-01). `draining`: given
+ * back, still holding only requests in flight, no longer drawn from.
+ */
+export const limitLeases = pgTable(
+  "limit_leases",
+  {
+    id: uuid("id").primaryKey(),
+    instanceId: uuid("instance_id").notNull(),
+    accountId: uuid("account_id").notNull(),
+    scopeId: uuid("scope_id").notNull(),
+    metric: text("metric").notNull(),
+    windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+    amount: bigint("amount", { mode: "bigint" }).notNull().default(sql`0`),
+    draining: boolean("draining").notNull().default(false),
+    createdAt: created(),
+  },
+  (t) => [index("limit_leases_instance_idx").on(t.instanceId), index("limit_leases_counter_idx").on(t.scopeId, t.metric, t.windowStart)],
+);
+
 /** What a request in flight holds from the limits, until it settles. */
 export const reservations = pgTable(
   "reservations",

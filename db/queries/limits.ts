@@ -15,6 +15,8 @@ export interface Hold {
   windowStart: Date;
   /** Sliding windows: the oldest bucket still counted; the check sums every bucket from there. */
   since?: Date | null;
+  /** Sliding windows: the newest bucket counted (the next one, where a lease may already be held); unset: windowStart. */
+  until?: Date | null;
   amount: bigint;
   /** Null: counted, not limited. */
   limit: bigint | null;
@@ -30,8 +32,8 @@ export interface CounterState {
 export type ReserveOutcome =
   | { ok: true; counters: CounterState[]; balance: { balanceNanos: bigint; reservedNanos: bigint } }
   | { ok: false; reason: "activation"; purchasedNanos: bigint }
-  | { ok: false; reason: "limit"; hold: Hold; state: CounterState }
-  | { ok: false; reason: "balance"; balanceNanos: bigint; reservedNanos: bigint };
+  | { ok: false; reason: "limit"; hold: Hold; state: CounterState; elsewhere: bigint }
+  | { ok: false; reason: "balance"; balanceNanos: bigint; reservedNanos: bigint; elsewhere: bigint };
 
 export interface ReserveInput {
   reservationId: string;
@@ -51,6 +53,8 @@ export interface ReserveInput {
   promptTokens: number;
   /** Set for a batch line's reservation (see reservations.batch_id). */
   batchId?: string | null;
+  /** This instance's unused leases to give back (drained) before the check: remnants too small for the request. */
+  give?: { id: string; amount: bigint }[];
 }
 
 type Row = Record<string, unknown>;
@@ -64,6 +68,7 @@ export async function reserveLimits(input: ReserveInput): Promise<ReserveOutcome
     metric: h.metric,
     windowStart: h.windowStart.toISOString(),
     ...(h.since ? { since: h.since.toISOString() } : {}),
+    ...(h.until ? { until: h.until.toISOString() } : {}),
     amount: h.amount.toString(),
     limit: h.limit === null ? null : h.limit.toString(),
   }));
@@ -75,14 +80,15 @@ export async function reserveLimits(input: ReserveInput): Promise<ReserveOutcome
     instanceId: input.instanceId,
     modelId: input.modelId,
     endpoint: input.endpoint,
-    holds: { counters: holds.map(({ limit: _l, since: _s, ...h }) => h), balanceNanos: input.balanceHold.toString() },
+    holds: { counters: holds.map(({ limit: _l, since: _s, until: _u, ...h }) => h), balanceNanos: input.balanceHold.toString() },
     prices: input.prices,
     progress: { promptTokens: input.promptTokens, completionTokens: 0 },
     batchId: input.batchId ?? null,
   };
   const [row] = rowsOf(
     await db.execute(sql`select llmaas_reserve(${input.accountId}::uuid, ${JSON.stringify(holds)}::jsonb, ${input.balanceHold.toString()}::bigint,
-      ${input.enforceBalance}, ${input.activationNanos === null ? null : input.activationNanos.toString()}::bigint, ${JSON.stringify(reservation)}::jsonb) as r`),
+      ${input.enforceBalance}, ${input.activationNanos === null ? null : input.activationNanos.toString()}::bigint, ${JSON.stringify(reservation)}::jsonb,
+      ${input.instanceId}::uuid, ${JSON.stringify((input.give ?? []).map((g) => ({ id: g.id, amount: g.amount.toString() })))}::jsonb) as r`),
   );
   const r = (typeof row!.r === "string" ? JSON.parse(row!.r) : row!.r) as Record<string, unknown>;
   if (r.ok) {
@@ -97,8 +103,14 @@ export async function reserveLimits(input: ReserveInput): Promise<ReserveOutcome
     };
   }
   if (r.reason === "activation") return { ok: false, reason: "activation", purchasedNanos: big(r.purchased) };
-  if (r.reason === "balance") return { ok: false, reason: "balance", balanceNanos: big(r.balance), reservedNanos: big(r.reserved) };
-  return { ok: false, reason: "limit", hold: input.holds[Number(r.index)]!, state: { used: big(r.used), reserved: big(r.reserved), oldest: null } };
+  if (r.reason === "balance") return { ok: false, reason: "balance", balanceNanos: big(r.balance), reservedNanos: big(r.reserved), elsewhere: big(r.elsewhere) };
+  return {
+    ok: false,
+    reason: "limit",
+    hold: input.holds[Number(r.index)]!,
+    state: { used: big(r.used), reserved: big(r.reserved), oldest: null },
+    elsewhere: big(r.elsewhere),
+  };
 }
 
 export interface SettleInput {
@@ -133,6 +145,7 @@ export interface WindowKey {
   metric: string;
   windowStart: Date;
   since?: Date | null;
+  until?: Date | null;
 }
 
 /** What each window counts right now, in the order asked (for headers and the console). */
@@ -142,15 +155,15 @@ export async function readWindows(keys: WindowKey[]): Promise<CounterState[]> {
   const values = sql.join(
     keys.map(
       (k, i) =>
-        sql`(${i}::int, ${k.scopeId}::uuid, ${k.metric}, ${(k.since ?? k.windowStart).toISOString()}::timestamptz, ${k.windowStart.toISOString()}::timestamptz)`,
+        sql`(${i}::int, ${k.scopeId}::uuid, ${k.metric}, ${(k.since ?? k.windowStart).toISOString()}::timestamptz, ${(k.until ?? k.windowStart).toISOString()}::timestamptz)`,
     ),
     sql`, `,
   );
   const rows = rowsOf(
     await db.execute(sql`select v.i, coalesce(sum(c.used), 0)::text as used, coalesce(sum(c.reserved), 0)::text as reserved,
         min(c.window_start) filter (where c.used + c.reserved > 0) as oldest
-      from (values ${values}) as v(i, scope_id, metric, since, window_start)
-      left join limit_counters c on c.scope_id = v.scope_id and c.metric = v.metric and c.window_start >= v.since and c.window_start <= v.window_start
+      from (values ${values}) as v(i, scope_id, metric, since, until)
+      left join limit_counters c on c.scope_id = v.scope_id and c.metric = v.metric and c.window_start >= v.since and c.window_start <= v.until
       group by v.i order by v.i`),
   );
   return rows.map((r) => ({ used: big(r.used), reserved: big(r.reserved), oldest: r.oldest ? new Date(r.oldest as string | Date) : null }));
@@ -162,7 +175,7 @@ export async function readBuckets(k: WindowKey): Promise<{ start: Date; amount: 
   const rows = rowsOf(
     await db.execute(sql`select window_start, (used + reserved)::text as amount from limit_counters
       where scope_id = ${k.scopeId}::uuid and metric = ${k.metric} and window_start >= ${(k.since ?? k.windowStart).toISOString()}::timestamptz
-        and window_start <= ${k.windowStart.toISOString()}::timestamptz and used + reserved > 0
+        and window_start <= ${(k.until ?? k.windowStart).toISOString()}::timestamptz and used + reserved > 0
       order by window_start`),
   );
   return rows.map((r) => ({ start: new Date(r.window_start as string | Date), amount: big(r.amount) }));
@@ -240,10 +253,43 @@ export async function listOrphanReservations({ staleBefore }: { staleBefore: Dat
     modelId: String(r.model_id),
     endpoint: String(r.endpoint),
     prices: r.prices as Record<string, string>,
+    holds: r.holds as { leased?: LeasedHolds },
     progress: r.progress as { promptTokens: number; completionTokens: number },
     batchId: r.batch_id ? String(r.batch_id) : null,
     createdAt: new Date(r.created_at as string),
   }));
+}
+
+/**
+ * What a request admitted against leases drew, by limit (metric "balance":
+ * the prepaid balance). Amounts are decimal strings, so that it survives the
+ * journal as it is.
+ */
+export interface LeasedHold {
+  /** Null for a limit only counted (no limit set): nothing was drawn, the usage is added. */
+  leaseId: string | null;
+  scopeId: string;
+  metric: string;
+  windowStart: string;
+  /** What the request drew from the lease (its worst case). */
+  drawn: string;
+}
+
+export interface LeasedHolds {
+  /** Its usage event's id and time: a settlement is written once, with its event. */
+  usageEventId: string;
+  eventAt: string;
+  holds: LeasedHold[];
+}
+
+/** A leased hold as settled: what it used, and what comes off its lease in the database. */
+export interface SettledLeasedHold {
+  leaseId: string | null;
+  scopeId: string;
+  metric: string;
+  windowStart: string;
+  used: string;
+  back: string;
 }
 
 /** One request's settlement, written later with others (see settleBatch). */
@@ -253,6 +299,8 @@ export interface DeferredSettlement {
   actual: Record<string, bigint>;
   costNanos: bigint;
   ledger: SettleInput["ledger"];
+  /** Set when the request was admitted against leases (no reservations row, unless a checkpoint). */
+  leased?: { usageEventId: string; eventAt: string; holds: SettledLeasedHold[] };
 }
 
 /**
@@ -273,12 +321,142 @@ export async function settleBatch(db: Db, items: DeferredSettlement[]): Promise<
     actual: Object.fromEntries(Object.entries(i.actual).map(([k, v]) => [k, v.toString()])),
     cost: i.costNanos.toString(),
     ledger: i.ledger,
+    ...(i.leased ? { e: i.leased.usageEventId, at: i.leased.eventAt, holds: i.leased.holds } : {}),
   }));
   const result = rowsOf(
-    await db.execute(sql`select x.i, llmaas_settle(x.r, x.a, x.actual, x.cost, x.ledger) as ok
-      from (select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(i int, r uuid, a uuid, actual jsonb, cost bigint, ledger jsonb) order by t.a, t.i) x`),
+    await db.execute(sql`select x.i, case when x.holds is null then llmaas_settle(x.r, x.a, x.actual, x.cost, x.ledger)
+        else llmaas_settle_leased(x.a, x.r, x.e, x.at, x.holds, x.cost, x.ledger) end as ok
+      from (select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as t(i int, r uuid, a uuid, actual jsonb, cost bigint, ledger jsonb, e uuid, at timestamptz, holds jsonb) order by t.a, t.i) x`),
   );
   const out = new Array<boolean>(items.length).fill(false);
   for (const r of result) out[Number(r.i)] = r.ok === true || r.ok === "t";
   return out;
+}
+
+/** Settle one request admitted against leases now, in `db` or on its own (see llmaas_settle_leased). */
+export async function settleLeased(input: DeferredSettlement & { db?: Db }): Promise<boolean> {
+  const db = input.db ?? (await getDb());
+  const [ok] = await settleBatch(db, [input]);
+  return ok!;
+}
+
+export type LeaseOp =
+  | {
+      op: "grant";
+      id: string;
+      /** Create the lease; else top it up. */
+      new: boolean;
+      scopeId: string;
+      metric: string;
+      windowStart: Date;
+      since?: Date | null;
+      until?: Date | null;
+      limit: bigint | null;
+      /** 0: only read the window. */
+      want: bigint;
+      /** Grant nothing below this. */
+      min: bigint;
+      /** Never more than what is left divided by this. */
+      share: number;
+    }
+  | { op: "give"; id: string; amount: bigint; drain: boolean };
+
+export type LeaseResult =
+  | { granted: bigint; left: bigint; used: bigint; reserved: bigint; oldest: Date | null; gone: boolean }
+  | { given: bigint };
+
+/** Grant, top up and give back an account's leases held by `instanceId`, in one transaction (llmaas_lease). */
+export async function leaseLimits(input: { accountId: string; instanceId: string; activationNanos: bigint | null; ops: LeaseOp[] }): Promise<LeaseResult[]> {
+  const db = await getDb();
+  const ops = input.ops.map((o) =>
+    o.op === "give"
+      ? { op: "give", id: o.id, amount: o.amount.toString(), drain: o.drain }
+      : {
+          op: "grant",
+          id: o.id,
+          new: o.new,
+          scopeId: o.scopeId,
+          metric: o.metric,
+          windowStart: o.windowStart.toISOString(),
+          ...(o.since ? { since: o.since.toISOString() } : {}),
+          ...(o.until ? { until: o.until.toISOString() } : {}),
+          limit: o.limit === null ? null : o.limit.toString(),
+          want: o.want.toString(),
+          min: o.min.toString(),
+          share: o.share,
+        },
+  );
+  const [row] = rowsOf(
+    await db.execute(sql`select llmaas_lease(${input.accountId}::uuid, ${input.instanceId}::uuid,
+      ${input.activationNanos === null ? null : input.activationNanos.toString()}::bigint, ${JSON.stringify(ops)}::jsonb) as r`),
+  );
+  const out = (typeof row!.r === "string" ? JSON.parse(row!.r) : row!.r) as Record<string, unknown>[];
+  return out.map((r) =>
+    "given" in r
+      ? { given: big(r.given) }
+      : { granted: big(r.granted), left: big(r.left), used: big(r.used), reserved: big(r.reserved), oldest: r.oldest ? new Date(r.oldest as string) : null, gone: r.gone === true },
+  );
+}
+
+/** A stream admitted against leases that outlives a heartbeat: its checkpoint row. */
+export interface LeasedCheckpoint {
+  id: string;
+  requestId: string;
+  accountId: string;
+  keyId: string;
+  userId: string | null;
+  instanceId: string;
+  modelId: string;
+  endpoint: string;
+  createdAt: Date;
+  prices: Record<string, string>;
+  leased: LeasedHolds;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Write (or update) the checkpoints of streams admitted against leases (llmaas_checkpoint_leased). */
+export async function checkpointLeased(rows: LeasedCheckpoint[]) {
+  if (rows.length === 0) return;
+  const db = await getDb();
+  const json = rows.map((r) => ({
+    id: r.id,
+    requestId: r.requestId,
+    accountId: r.accountId,
+    keyId: r.keyId,
+    userId: r.userId,
+    instanceId: r.instanceId,
+    modelId: r.modelId,
+    endpoint: r.endpoint,
+    createdAt: r.createdAt.toISOString(),
+    prices: r.prices,
+    holds: { counters: [], balanceNanos: "0", usageEventId: r.leased.usageEventId, leased: r.leased },
+    progress: { promptTokens: r.promptTokens, completionTokens: r.completionTokens },
+  }));
+  await db.execute(sql`select llmaas_checkpoint_leased(${JSON.stringify(json)}::jsonb)`);
+}
+
+/** Take back the leases of instances that stopped beating before `staleBefore` (or left); how many. */
+export async function reclaimLeases({ staleBefore }: { staleBefore: Date }): Promise<number> {
+  const db = await getDb();
+  const [row] = rowsOf(await db.execute(sql`select llmaas_reclaim_leases(${staleBefore.toISOString()}::timestamptz) as n`));
+  return Number(row?.n ?? 0);
+}
+
+/** What each live lease holds, for the console and tests. */
+export async function readLeases({ accountId }: { accountId: string }) {
+  const db = await getDb();
+  return rowsOf(
+    await db.execute(sql`select id, instance_id, scope_id, metric, window_start, amount::text as amount, draining from limit_leases
+      where account_id = ${accountId}::uuid order by metric, window_start`),
+  ).map((r) => ({
+    id: String(r.id),
+    instanceId: String(r.instance_id),
+    scopeId: String(r.scope_id),
+    metric: String(r.metric),
+    windowStart: new Date(r.window_start as string),
+    amount: big(r.amount),
+    draining: r.draining === true || r.draining === "t",
+  }));
 }

@@ -16,6 +16,8 @@ export interface MetricSources {
   recorder: UsageRecorder;
   inFlight: () => number;
   reservationsHeld: () => number | null;
+  /** Requests admitted by the limits, by path (against leases in memory, or reserved in the database), and the leases held. */
+  admissions?: () => { leased: number; database: number; leases: number } | null;
 }
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -48,6 +50,27 @@ export class GatewayMetrics {
       registers,
       collect() {
         this.set(sources.reservationsHeld() ?? 0);
+      },
+    });
+    new Counter({
+      name: "llmaas_limit_admissions_total",
+      help: "Requests admitted by the limits, by path: lease (in memory, against this instance's leases) or database (reserved one by one)",
+      labelNames: ["path"],
+      registers,
+      collect() {
+        const a = sources.admissions?.();
+        this.reset();
+        if (!a) return;
+        this.inc({ path: "lease" }, a.leased);
+        this.inc({ path: "database" }, a.database);
+      },
+    });
+    new Gauge({
+      name: "llmaas_leases_held",
+      help: "Leases on limits this instance holds open now",
+      registers,
+      collect() {
+        this.set(sources.admissions?.()?.leases ?? 0);
       },
     });
     new Gauge({

@@ -85,13 +85,14 @@ export class Gateway {
   constructor(readonly options: GatewayOptions) {
     this.settings = options;
     this.limiter = options.limiter ?? noLimits;
-    const limiter = this.limiter as Limiter & { held?: number };
+    const limiter = this.limiter as Limiter & { held?: number; admissions?: { leased: number; database: number; leases: number } };
     this.metrics = new GatewayMetrics({
       router: options.router,
       catalogue: options.catalogue,
       recorder: options.recorder,
       inFlight: () => this.inFlight,
       reservationsHeld: () => limiter.held ?? null,
+      admissions: () => limiter.admissions ?? null,
     });
     this.ends = new RequestEnds(options.recorder, this.metrics, this.endpointNames);
   }

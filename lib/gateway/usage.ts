@@ -48,10 +48,21 @@ export class UsageRecorder {
     this.journal = options.journal ?? null;
   }
 
-  /** Journal answered requests from now on (and take over what a lost process of the same database left in it). */
+  /**
+   * Journal answered requests from now on, and take over what a lost process of the same database left in
+   * it: now, and every second from then on (another process on the same data folder killed meanwhile).
+   */
   useJournal(journal: Journal): void {
     this.journal = journal;
-    const recovered = journal.recover().flatMap((line) => {
+    this.adopt();
+  }
+
+  private adoptedAt = 0;
+
+  private adopt(): void {
+    if (!this.journal) return;
+    this.adoptedAt = Date.now();
+    const recovered = this.journal.recover().flatMap((line) => {
       try {
         return [decodeEntry(line)];
       } catch {
@@ -100,6 +111,7 @@ export class UsageRecorder {
 
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
+    if (this.journal && Date.now() - this.adoptedAt >= 1_000) this.adopt();
     if (this.queue.length === 0 && this.keys.size === 0) return;
     const batch = this.queue.splice(0, this.queue.length);
     this.journal?.rotate();

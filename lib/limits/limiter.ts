@@ -5,12 +5,18 @@ import {
   type CounterState,
   type DeferredSettlement,
   type Hold,
+  type LeaseOp,
+  type LeasedCheckpoint,
+  type SettledLeasedHold,
+  checkpointLeased,
   checkpointReservations,
   heartbeatInstance,
+  leaseLimits,
   readBuckets,
   readWindows,
   removeInstance,
   reserveLimits,
+  settleLeased,
   settleReservation,
 } from "@/db/queries/limits";
 import type { Db } from "@/db/client";
@@ -24,6 +30,7 @@ import type { AuthenticatedKey } from "../keys/cache";
 import { errorFields, log } from "../log";
 import { type LimitKind, type SlidingWindow, type Window, countedRange, isSliding, leavesWindowAt, resetAt, unixSeconds, windowOf } from "./windows";
 import { every } from "../every";
+import { AccountLeases, type Drawn, LEASES, type Lease, type LeasedLimit, type Want, grantOp, leasedHold, windowEndOf, windowStartOf, windowsOf } from "./leases";
 
 /** How long the headers of an account's last reservation answer for it. */
 const HEADERS_FRESH_MS = 1_000;
@@ -43,6 +50,8 @@ export interface DbLimiterOptions {
   accountTtlMs?: number;
   /** How often open streams' progress is checkpointed and the instance's heartbeat written. */
   heartbeatMs?: number;
+  /** Admit the requests of busy accounts against leases (default); false: every request reserves in the database. */
+  leases?: boolean;
 }
 
 interface AccountConfig {
@@ -67,25 +76,55 @@ interface Plan {
   holds: (Hold & { window: SlidingWindow | Window; kind: LimitKind; scope: "account" | "key" })[];
 }
 
+/** A request admitted against leases: what it drew, and its limits only counted. */
+interface LeasedAdmission {
+  acct: AccountLeases;
+  drawn: Drawn[];
+  /** Holds with no limit: nothing drawn, their usage is added when settled. */
+  counted: Plan["holds"];
+  settled: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
- * Tiers, windows, budgets and credit, enforced in Postgres: each request
- * reserves its worst case atomically before it reaches a backend and settles
- * to its real usage when it ends. Several instances sharing a database
- * enforce one global limit.
+ * Tiers, windows, budgets and credit, enforced in Postgres. A busy account's
+ * requests are admitted against leases this instance holds on its limits
+ * (see ./leases.ts), in memory; the others, and every request near a limit,
+ * reserve their worst case atomically in the database before they reach a
+ * backend. Each settles to its real usage when it ends. Several instances
+ * sharing a database enforce one global limit.
  */
 export class DbLimiter implements Limiter {
   readonly instanceId = randomUUID();
   private accounts = new Map<string, AccountConfig>();
   private open = new Map<string, () => { promptTokens: number; completionTokens: number }>();
   private lastProgress = new Map<string, number>();
+  /** Requests admitted against leases that want a checkpoint once they outlive a heartbeat (streams). */
+  private leasedOpen = new Map<string, { row: Omit<LeasedCheckpoint, "promptTokens" | "completionTokens">; progress: () => { promptTokens: number; completionTokens: number }; since: number }>();
   private stopTimer: (() => void) | undefined;
+  private stopTick: (() => void) | undefined;
   private holding = new Set<string>();
   /** The account's headers as its last reservation here left them: what requests that reserve nothing are told. */
   private lastHeaders = new Map<string, { headers: Record<string, string>; at: number }>();
+  /** Leases of the accounts this instance serves busily. */
+  private leased = new Map<string, AccountLeases>();
+  /** When this instance's heartbeat last reached the database (real time); leases are drawn from only while it is recent. */
+  private lastBeatOk = 0;
+  private started = false;
 
-  /** Reservations this instance holds now (taken, not yet settled). */
+  /** Reservations this instance holds now (taken, not yet settled), against leases or in the database. */
   get held(): number {
     return this.holding.size;
+  }
+
+  private admitted = { leased: 0, database: 0 };
+
+  /** Requests admitted so far against leases and in the database, and the leases open now. */
+  get admissions(): { leased: number; database: number; leases: number } {
+    let leases = 0;
+    for (const acct of this.leased.values()) for (const l of acct.limits.values()) for (const x of l.leases) if (x.open) leases++;
+    return { ...this.admitted, leases };
   }
   private readonly now: () => Date;
 
@@ -117,7 +156,7 @@ export class DbLimiter implements Limiter {
   /** A batch line's plan holds only the monthly budgets: batches run outside the live rate windows. */
   private plan(key: AuthenticatedKey, cfg: AccountConfig, at: Date, outputTokens: bigint, cost: bigint, batch = false): Plan {
     // Months (budgets) follow the account's own time zone when it has one.
-    const tz = cfg.account.timezone ?? this.options.timezone;
+    const tz = this.tzOf(cfg);
     const { tier, account } = cfg;
     const holds: Plan["holds"] = [];
     const add = (scope: "account" | "key", kind: LimitKind, amount: bigint, limit: bigint | null) => {
@@ -142,6 +181,10 @@ export class DbLimiter implements Limiter {
     return { holds };
   }
 
+  private tzOf(cfg: AccountConfig): string {
+    return cfg.account.timezone ?? this.options.timezone;
+  }
+
   async reserve(input: ReserveInput): Promise<Reservation> {
     const at = input.now ?? this.now();
     const cfg = await this.accountConfig(input.key.accountId);
@@ -158,31 +201,77 @@ export class DbLimiter implements Limiter {
     const batch = Boolean(input.batchId);
     const worstCost = costOf(billableQuantities(worst, { batch }), prices);
     const plan = this.plan(input.key, cfg, at, outputTokens, worstCost, batch);
-    const reservationId = randomUUID();
     const prepaid = !cfg.tier.postpaid;
-    const outcome = await reserveLimits({
-      reservationId,
-      requestId: input.requestId,
-      accountId: cfg.account.id,
-      keyId: input.key.id,
-      userId: input.key.userId,
-      instanceId: this.instanceId,
-      modelId: input.model.id,
-      endpoint: input.endpoint,
-      holds: plan.holds,
-      balanceHold: worstCost,
-      enforceBalance: prepaid,
-      activationNanos: prepaid ? cfg.tier.purchaseCreditNanos : null,
-      prices: pricesToJson(prices),
-      promptTokens: input.estimatedPromptTokens,
-      batchId: input.batchId,
-    });
+
+    // A busy account's request, far from its limits: admitted against this instance's leases, in memory.
+    const acct = batch || !input.usageEventId || this.options.leases === false ? null : this.leaseAccount(cfg);
+    const wants = acct ? this.wantsOf(acct, plan, prepaid ? worstCost : null) : [];
+    if (acct) {
+      const admission = await this.admit(acct, wants);
+      if (admission) {
+        this.admitted.leased++;
+        return this.leasedReservation(input, cfg, at, prices, plan, acct, admission);
+      }
+    }
+
+    const reservationId = randomUUID();
+    // Near a limit (or for a quiet account): reserved in the database, exactly, this instance's remnants given back first.
+    let give = acct ? this.remnants(acct, acct.misses(wants)) : [];
+    const deadline = Date.now() + LEASES.waitMs;
+    let wait = 20;
+    let outcome: Awaited<ReturnType<typeof reserveLimits>>;
+    for (;;) {
+      try {
+        outcome = await reserveLimits({
+          reservationId,
+          requestId: input.requestId,
+          accountId: cfg.account.id,
+          keyId: input.key.id,
+          userId: input.key.userId,
+          instanceId: this.instanceId,
+          modelId: input.model.id,
+          endpoint: input.endpoint,
+          holds: plan.holds,
+          balanceHold: worstCost,
+          enforceBalance: prepaid,
+          activationNanos: prepaid ? cfg.tier.purchaseCreditNanos : null,
+          prices: pricesToJson(prices),
+          promptTokens: input.estimatedPromptTokens,
+          batchId: input.batchId,
+          give,
+        });
+      } catch (err) {
+        // Not given back then: the next lease call does it.
+        if (acct) acct.gives.push(...give);
+        throw err;
+      }
+      give = [];
+      if (outcome.ok || outcome.reason === "activation") break;
+      // Refused: first this instance's own unused leases on that limit, then (while other instances hold live
+      // leases on it, which they give back when idle) a short wait: a refusal leaves no room unused anywhere.
+      const hold = outcome.reason === "limit" ? outcome.hold : null;
+      const refused = wants.filter((w) => (hold ? w.limit.metric === hold.metric && w.limit.scopeId === hold.scopeId : w.limit.kind === "balance"));
+      if (acct) {
+        const gives = this.remnants(acct, refused, true);
+        give = gives.filter((g) => g.amount > 0n);
+        acct.gives.push(...gives.filter((g) => g.amount === 0n));
+      }
+      if (give.length > 0) continue;
+      if (outcome.elsewhere > 0n && Date.now() + wait < deadline) {
+        await sleep(wait);
+        wait = Math.min(wait * 2, 200);
+        continue;
+      }
+      break;
+    }
     if (!outcome.ok) {
       const headers = await this.headersFor(input.key, at).catch(() => ({}) as Record<string, string>);
       const retryAt = outcome.reason === "limit" ? await this.retryAt(plan, outcome.hold).catch(() => null) : null;
       throw this.refusal(outcome, plan, cfg, at, headers, retryAt);
     }
-    const headers = this.headers(plan, outcome.counters, at);
+    this.admitted.database++;
+    if (acct) this.observeExact(acct, plan, outcome.counters, wants);
+    const headers = this.headers(plan, outcome.counters, at, acct);
     if (!batch) this.rememberHeaders(cfg.account.id, headers);
     if (input.progress) this.open.set(reservationId, input.progress);
     this.holding.add(reservationId);
@@ -193,6 +282,196 @@ export class DbLimiter implements Limiter {
       settle: (usage, result) => this.settle(reservationId, cfg.account.id, input, at, prices, usage, result.db),
       defer: (usage) => this.defer(reservationId, cfg.account.id, input, at, prices, usage),
     };
+  }
+
+  /** Whether leases may be drawn from: started, and the heartbeat recent (the others reclaim a silent instance's leases). */
+  private get leasing(): boolean {
+    return this.started && Date.now() - this.lastBeatOk < LEASES.ttlMs;
+  }
+
+  private leaseAccount(cfg: AccountConfig): AccountLeases {
+    const activation = cfg.tier.postpaid ? null : cfg.tier.purchaseCreditNanos;
+    let acct = this.leased.get(cfg.account.id);
+    if (!acct) {
+      acct = new AccountLeases(cfg.account.id, this.tzOf(cfg), activation);
+      this.leased.set(cfg.account.id, acct);
+    }
+    acct.tz = this.tzOf(cfg);
+    acct.activationNanos = activation;
+    acct.noteRequest();
+    return acct;
+  }
+
+  /** The request's limited holds as draws on leases (and the prepaid balance's, `balance` its worst cost). */
+  private wantsOf(acct: AccountLeases, plan: Plan, balance: bigint | null): Want[] {
+    const wants: Want[] = [];
+    for (const h of plan.holds) {
+      if (h.limit === null) continue;
+      wants.push({ limit: acct.limit(h.scopeId, h.metric, h.kind, h.limit), windowStart: h.windowStart.getTime(), amount: h.amount });
+    }
+    if (balance !== null) wants.push({ limit: acct.limit(acct.accountId, "balance", "balance", null), windowStart: 0, amount: balance });
+    acct.noteDemand(wants);
+    return wants;
+  }
+
+  /**
+   * Draw the request from leases: at once when they hold enough, else after a lease call (which requests
+   * arriving meanwhile share); null when the account is not busy, a limit is near, or leases stay short.
+   */
+  private async admit(acct: AccountLeases, wants: Want[]): Promise<Drawn[] | null> {
+    if (!this.leasing || !acct.busy) return null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const drawn = acct.draw(wants);
+      if (drawn) return drawn;
+      const misses = acct.misses(wants);
+      if (!acct.worthLeasing(misses) || !this.leasing) return null;
+      if (acct.pending) await acct.pending;
+      else await this.call(acct, this.grantsFor(acct, misses));
+    }
+    return acct.draw(wants);
+  }
+
+  /** Grants that cover the missing holds (and what requests asked for lately). */
+  private grantsFor(acct: AccountLeases, misses: Want[]): { op: LeaseOp; limit: LeasedLimit; lease: Lease | null }[] {
+    const at = this.now();
+    const seen = new Set<LeasedLimit>();
+    const ops: { op: LeaseOp; limit: LeasedLimit; lease: Lease | null }[] = [];
+    for (const w of misses) {
+      if (seen.has(w.limit)) continue;
+      seen.add(w.limit);
+      const { current } = windowsOf(w.limit.kind, at, acct.tz);
+      // A request for another bucket than the clock's (a test's clock): not leased.
+      if (windowStartOf(current) !== w.windowStart) continue;
+      const have = w.limit.lease(w.windowStart)?.available ?? 0n;
+      let want = w.limit.want - have;
+      if (want < w.amount) want = w.amount * 2n;
+      if (want < w.limit.min) want = w.limit.min;
+      ops.push({ ...grantOp(w.limit, current, want), limit: w.limit });
+    }
+    return ops;
+  }
+
+  /** One lease call for an account (grants, top-ups, reads, and the gives queued): requests that need it wait for it. */
+  private call(acct: AccountLeases, grants: { op: LeaseOp; limit: LeasedLimit; lease: Lease | null }[]): Promise<void> {
+    const gives = acct.gives.splice(0);
+    const ops = [...grants.map((g) => g.op), ...gives.map((g): LeaseOp => ({ op: "give", id: g.id, amount: g.amount, drain: true }))];
+    if (ops.length === 0) return Promise.resolve();
+    const run = (async () => {
+      try {
+        const results = await leaseLimits({ accountId: acct.accountId, instanceId: this.instanceId, activationNanos: acct.activationNanos, ops });
+        const at = this.now();
+        grants.forEach((g, i) => {
+          const current = windowStartOf(windowsOf(g.limit.kind, at, acct.tz).current);
+          acct.applyGrant(g.limit, g.op as Extract<LeaseOp, { op: "grant" }>, g.lease, results[i]!, current);
+        });
+        acct.lastCallAt = Date.now();
+      } catch (err) {
+        // Nothing was granted; the gives go with the next call.
+        acct.gives.push(...gives);
+        log.warn("lease call failed", errorFields(err));
+      } finally {
+        acct.pending = null;
+      }
+    })();
+    acct.pending = run;
+    return run;
+  }
+
+  /**
+   * Close this instance's leases of the limits these holds miss on (too small for the request): their
+   * unused part goes back with the request's reservation, so it can count on it. `all`: every bucket's.
+   */
+  private remnants(acct: AccountLeases, misses: Want[], all = false) {
+    const gives: { id: string; amount: bigint }[] = [];
+    for (const w of misses) gives.push(...acct.close(w.limit, (l) => all || l.windowStart === w.windowStart));
+    return gives;
+  }
+
+  /** What a reservation in the database says of the windows: whether leases must stop (or may start again). */
+  private observeExact(acct: AccountLeases, plan: Plan, states: CounterState[], wants: Want[]) {
+    plan.holds.forEach((h, i) => {
+      if (h.limit === null) return;
+      const w = wants.find((x) => x.limit.scopeId === h.scopeId && x.limit.metric === h.metric);
+      const s = states[i]!;
+      w?.limit.observe(h.windowStart.getTime(), h.limit - s.used - s.reserved, s.oldest);
+    });
+  }
+
+  private leasedReservation(input: ReserveInput, cfg: AccountConfig, at: Date, prices: PriceTable, plan: Plan, acct: AccountLeases, drawn: Drawn[]): Reservation {
+    const reservationId = randomUUID();
+    const admission: LeasedAdmission = { acct, drawn, counted: plan.holds.filter((h) => h.limit === null), settled: false };
+    const headers = this.leasedHeaders(acct, plan, at);
+    this.rememberHeaders(cfg.account.id, headers);
+    if (input.progress) {
+      this.leasedOpen.set(reservationId, {
+        row: {
+          id: reservationId,
+          requestId: input.requestId,
+          accountId: cfg.account.id,
+          keyId: input.key.id,
+          userId: input.key.userId,
+          instanceId: this.instanceId,
+          modelId: input.model.id,
+          endpoint: input.endpoint,
+          createdAt: at,
+          prices: pricesToJson(prices),
+          leased: {
+            usageEventId: input.usageEventId!,
+            eventAt: at.toISOString(),
+            holds: [
+              ...drawn.map(leasedHold),
+              ...admission.counted.map((h) => ({ leaseId: null, scopeId: h.scopeId, metric: h.metric, windowStart: h.windowStart.toISOString(), drawn: "0" })),
+            ],
+          },
+        },
+        progress: input.progress,
+        since: Date.now(),
+      });
+    }
+    this.holding.add(reservationId);
+    const settlement = (usage: UsageCounts) => this.leasedSettlement(reservationId, admission, cfg.account.id, input, at, prices, usage);
+    return {
+      at,
+      headers,
+      costOf: (usage) => costOf(billableQuantities(usage, { batch: false }), prices),
+      settle: async (usage, result) => {
+        const s = settlement(usage);
+        return (await settleLeased({ ...s, db: result.db })) ? s.costNanos : 0n;
+      },
+      defer: (usage) => {
+        const s = settlement(usage);
+        return { cost: s.costNanos, settlement: s };
+      },
+    };
+  }
+
+  /**
+   * A leased request's settlement: what it did not use goes back to its lease here (or, the lease closed, to
+   * the database with the settlement); what it used is written with its usage event.
+   */
+  private leasedSettlement(reservationId: string, a: LeasedAdmission, accountId: string, input: ReserveInput, at: Date, prices: PriceTable, usage: UsageCounts): DeferredSettlement {
+    const base = this.settlementOf(reservationId, accountId, input, at, prices, usage);
+    this.leasedOpen.delete(reservationId);
+    this.holding.delete(reservationId);
+    const holds: SettledLeasedHold[] = [];
+    for (const d of a.drawn) {
+      const used = d.limit.metric === "balance" ? base.costNanos : (base.actual[d.limit.metric] ?? 0n);
+      const take = used < d.amount ? used : d.amount;
+      let back = take;
+      if (!a.settled) {
+        d.lease.inflight -= d.amount;
+        if (d.lease.open) d.lease.available += d.amount - take;
+        else back = d.amount;
+        a.acct.drop(d.limit, d.lease);
+      }
+      holds.push({ leaseId: d.lease.id, scopeId: d.limit.scopeId, metric: d.limit.metric, windowStart: new Date(d.lease.windowStart).toISOString(), used: used.toString(), back: back.toString() });
+    }
+    for (const h of a.counted) {
+      const used = base.actual[h.metric] ?? 0n;
+      holds.push({ leaseId: null, scopeId: h.scopeId, metric: h.metric, windowStart: h.windowStart.toISOString(), used: used.toString(), back: "0" });
+    }
+    a.settled = true;
+    return { ...base, leased: { usageEventId: input.usageEventId!, eventAt: at.toISOString(), holds } };
   }
 
   /** What settle() writes, for the recorder to write in its next batch. */
@@ -313,23 +592,33 @@ export class DbLimiter implements Limiter {
     });
   }
 
-  private headers(plan: Plan, states: CounterState[], at: Date): Record<string, string> {
+  /** X-RateLimit-* of the account's limits, from the counters as a reservation in the database left them (plus this instance's unused leases). */
+  private headers(plan: Plan, states: CounterState[], at: Date, acct: AccountLeases | null = null): Record<string, string> {
     const out: Record<string, string> = {};
-    const set = (suffix: string, i: number) => {
-      const h = plan.holds[i]!;
-      if (h.limit === null) return;
-      const s = states[i]!;
-      const remaining = h.limit - s.used - s.reserved;
-      out[`x-ratelimit-limit-${suffix}`] = h.limit.toString();
-      out[`x-ratelimit-remaining-${suffix}`] = (remaining < 0n ? 0n : remaining).toString();
-      out[`x-ratelimit-reset-${suffix}`] = String(unixSeconds(resetAt(h.window, s.oldest, at)));
-    };
     plan.holds.forEach((h, i) => {
-      if (h.scope !== "account") return;
-      if (h.kind === "requests") set("requests", i);
-      if (h.kind === "tokensHour") set("tokens", i);
-      if (h.kind === "tokensDay") set("tokens-day", i);
+      const suffix = headerSuffix(h);
+      if (!suffix || h.limit === null) return;
+      const s = states[i]!;
+      const mine = acct?.limits.get(`${h.scopeId}|${h.metric}`)?.available ?? 0n;
+      setHeaders(out, suffix, h.limit, h.limit - s.used - s.reserved + mine, resetAt(h.window, s.oldest, at));
     });
+    return out;
+  }
+
+  /**
+   * The same from this instance's lease state, without a database read: what the database said was left when
+   * this instance last called it (at most about a second ago while it leases), plus what its own leases hold
+   * unused now. Other instances' use since that call shows at the next one.
+   */
+  private leasedHeaders(acct: AccountLeases, plan: Plan, at: Date): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const h of plan.holds) {
+      const suffix = headerSuffix(h);
+      if (!suffix || h.limit === null) continue;
+      const l = acct.limits.get(`${h.scopeId}|${h.metric}`);
+      if (!l) continue;
+      setHeaders(out, suffix, h.limit, (l.left ?? 0n) + l.available, resetAt(h.window, l.oldest, at));
+    }
     return out;
   }
 
@@ -341,7 +630,8 @@ export class DbLimiter implements Limiter {
 
   /**
    * The same headers for a request that reserves nothing: those of the account's last reservation on this
-   * instance when it is less than a second old (no database read), else from the counters as they are.
+   * instance when it is less than a second old, else from this instance's lease state when it leases every
+   * limit of the account, else from the counters as they are (a database read).
    */
   async headersFor(key: AuthenticatedKey, at = this.now()): Promise<Record<string, string>> {
     const last = this.lastHeaders.get(key.accountId);
@@ -349,13 +639,24 @@ export class DbLimiter implements Limiter {
     const cfg = await this.accountConfig(key.accountId);
     const plan = this.plan(key, cfg, at, 1n, 0n);
     plan.holds = plan.holds.filter((h) => h.scope === "account" && h.kind !== "spendMonth");
-    return this.headers(plan, await readWindows(plan.holds), at);
+    const acct = this.leased.get(key.accountId);
+    if (acct && plan.holds.every((h) => h.limit === null || acct.limits.get(`${h.scopeId}|${h.metric}`)?.left != null)) return this.leasedHeaders(acct, plan, at);
+    return this.headers(plan, await readWindows(plan.holds), at, acct ?? null);
   }
 
-  /** Heartbeat this instance and checkpoint open streams, so a crash loses nothing that was generated. */
+  /**
+   * Heartbeat this instance and checkpoint open requests, so a crash loses nothing that was generated:
+   * those reserved in the database each beat, those admitted against leases once they outlive a beat.
+   */
   async beat(): Promise<void> {
     // Liveness is real time, whatever clock the windows are read with: the sweepers of other instances compare it with theirs.
+    const sent = Date.now();
     await heartbeatInstance({ id: this.instanceId, hostname: os.hostname(), at: new Date() });
+    if (this.lastBeatOk > 0 && sent - this.lastBeatOk >= LEASES.ttlMs) {
+      // Silent long enough for the others to take its leases back: start afresh (gives of leases gone do nothing).
+      for (const acct of this.leased.values()) for (const l of acct.limits.values()) acct.gives.push(...acct.close(l));
+    }
+    this.lastBeatOk = sent;
     const rows: { id: string; promptTokens: number; completionTokens: number }[] = [];
     for (const [id, progress] of this.open) {
       const p = progress();
@@ -364,21 +665,112 @@ export class DbLimiter implements Limiter {
       rows.push({ id, ...p });
     }
     await checkpointReservations(rows);
+    const leased: LeasedCheckpoint[] = [];
+    const beatMs = this.options.heartbeatMs ?? 2_000;
+    for (const [id, r] of this.leasedOpen) {
+      if (sent - r.since < beatMs / 2) continue;
+      const p = r.progress();
+      if (this.lastProgress.get(id) === p.completionTokens) continue;
+      this.lastProgress.set(id, p.completionTokens);
+      leased.push({ ...r.row, ...p });
+    }
+    await checkpointLeased(leased);
+    for (const id of this.lastProgress.keys()) if (!this.open.has(id) && !this.leasedOpen.has(id)) this.lastProgress.delete(id);
+  }
+
+  /**
+   * Look after leases: close those of buckets that are over, give back those of accounts idle for a moment,
+   * top up those running low (sized from the recent rate), take the next bucket's before it starts, and
+   * re-read the windows at least every second while leasing (what headers say). One call per account.
+   */
+  private tick(elapsedMs: number): void {
+    const at = this.now();
+    const real = Date.now();
+    const usable = this.leasing;
+    for (const [id, acct] of this.leased) {
+      if (acct.pending) continue;
+      const idle = !usable || real - acct.lastRequestAt > LEASES.idleMs;
+      const grants: { op: LeaseOp; limit: LeasedLimit; lease: Lease | null }[] = [];
+      const reads: { op: LeaseOp; limit: LeasedLimit; lease: Lease | null }[] = [];
+      for (const limit of acct.limits.values()) {
+        limit.rate = limit.rate * 0.7 + (Number(limit.demand) * 1000 * 0.3) / Math.max(elapsedMs, 1);
+        limit.demand = 0n;
+        const { current, next } = windowsOf(limit.kind, at, acct.tz);
+        const cws = windowStartOf(current);
+        acct.gives.push(...acct.close(limit, (l) => idle || l.windowStart < cws));
+        if (idle || !acct.busy) continue;
+        if (limit.near) {
+          if (real - acct.lastCallAt >= LEASES.refreshMs) reads.push({ ...grantOp(limit, current, 0n), limit });
+          continue;
+        }
+        const cur = limit.lease(cws);
+        if (!cur || cur.available < limit.lowWater) {
+          let want = limit.want - (cur?.available ?? 0n);
+          if (want < limit.min) want = limit.min;
+          grants.push({ ...grantOp(limit, current, want), limit });
+        } else if (real - acct.lastCallAt >= LEASES.refreshMs) reads.push({ ...grantOp(limit, current, 0n), limit });
+        if (next && windowEndOf(current) - at.getTime() <= LEASES.prefetchMs && !limit.lease(windowStartOf(next))) {
+          grants.push({ ...grantOp(limit, next, limit.want), limit });
+        }
+      }
+      if (grants.length > 0 || acct.gives.length > 0) void this.call(acct, [...grants, ...reads]);
+      else if (reads.length > 0) void this.call(acct, reads);
+      else if (idle && acct.empty) this.leased.delete(id);
+    }
   }
 
   start(): void {
     this.stop();
+    this.started = true;
     void this.beat().catch(() => {});
     this.stopTimer = every(this.options.heartbeatMs ?? 2_000, () => this.beat(), (err) => log.warn("heartbeat failed", errorFields(err)));
+    if (this.options.leases !== false) {
+      let last = Date.now();
+      const timer = setInterval(() => {
+        const now = Date.now();
+        this.tick(now - last);
+        last = now;
+      }, LEASES.tickMs);
+      timer.unref();
+      this.stopTick = () => clearInterval(timer);
+    }
   }
 
+  /** Give every lease back (what requests in flight drew is given back as they settle), then leave the instance list. */
   async stopAndLeave(): Promise<void> {
     this.stop();
+    await this.releaseLeases();
     await removeInstance({ id: this.instanceId }).catch(() => {});
   }
 
+  /** Close every lease and hand the unused parts back now. */
+  async releaseLeases(): Promise<void> {
+    await Promise.all(
+      [...this.leased.values()].map(async (acct) => {
+        while (acct.pending) await acct.pending;
+        for (const l of acct.limits.values()) acct.gives.push(...acct.close(l));
+        await this.call(acct, []);
+      }),
+    );
+  }
+
   stop(): void {
+    this.started = false;
     this.stopTimer?.();
     this.stopTimer = undefined;
+    this.stopTick?.();
+    this.stopTick = undefined;
   }
+}
+
+/** The X-RateLimit-* name of a hold's limit, or null: the account's requests, hourly and daily tokens. */
+function headerSuffix(h: Plan["holds"][number]): string | null {
+  if (h.scope !== "account") return null;
+  return h.kind === "requests" ? "requests" : h.kind === "tokensHour" ? "tokens" : h.kind === "tokensDay" ? "tokens-day" : null;
+}
+
+function setHeaders(out: Record<string, string>, suffix: string, limit: bigint, remaining: bigint, reset: Date) {
+  out[`x-ratelimit-limit-${suffix}`] = limit.toString();
+  out[`x-ratelimit-remaining-${suffix}`] = (remaining < 0n ? 0n : remaining > limit ? limit : remaining).toString();
+  out[`x-ratelimit-reset-${suffix}`] = String(unixSeconds(reset));
 }

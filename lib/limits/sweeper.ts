@@ -1,4 +1,4 @@
-import { listOrphanReservations, pruneBuckets, settleReservation } from "@/db/queries/limits";
+import { listOrphanReservations, pruneBuckets, reclaimLeases, settleLeased, settleReservation } from "@/db/queries/limits";
 import { pruneLoginFailures } from "@/db/queries/login-attempts";
 import { listLedgerUsageWithoutEventForPlatform } from "@/db/queries/reconcile";
 import { insertUsageEvents } from "@/db/queries/usage";
@@ -11,11 +11,13 @@ import { every } from "../every";
 /**
  * Settle the reservations of instances that stopped beating (crashed or
  * killed) from what they checkpointed: the tokens generated so far are
- * billed, the rest of the hold is given back, and a usage event says so.
- * Safe to run on every instance at once: a reservation settles only once.
+ * billed, the rest of the hold is given back, and a usage event says so;
+ * then take back their leases whole. Safe to run on every instance at once:
+ * a reservation settles only once. Returns how many reservations and leases.
  */
 export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Date() } = {}): Promise<number> {
-  const orphans = await listOrphanReservations({ staleBefore: new Date(now.getTime() - staleMs) });
+  const staleBefore = new Date(now.getTime() - staleMs);
+  const orphans = await listOrphanReservations({ staleBefore });
   let settled = 0;
   for (const r of orphans) {
     if (r.batchId) {
@@ -27,12 +29,25 @@ export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Da
     const prices = pricesFromJson(r.prices);
     const quantities = billableQuantities(usage);
     const cost = costOf(quantities, prices);
-    const usageEventId = crypto.randomUUID();
-    const ok = await settleReservation({
+    const actual = consumed(usage.completionTokens, cost);
+    // A stream admitted against leases is billed under its own usage event, so that its journal, replayed later, is not billed again.
+    const leased = r.holds.leased;
+    const usageEventId = leased?.usageEventId ?? crypto.randomUUID();
+    const ok = await (leased ? settleLeased : settleReservation)({
       reservationId: r.id,
       accountId: r.accountId,
-      actual: consumed(usage.completionTokens, cost),
+      actual,
       costNanos: cost,
+      ...(leased
+        ? {
+            leased: {
+              usageEventId,
+              eventAt: leased.eventAt,
+              // The whole draw comes off its lease: what was generated counts as used, the rest is free again.
+              holds: leased.holds.map((h) => ({ ...h, used: (h.metric === "balance" ? cost : (actual[h.metric] ?? 0n)).toString(), back: h.drawn })),
+            },
+          }
+        : {}),
       ledger: {
         keyId: r.keyId,
         modelId: r.modelId,
@@ -72,7 +87,9 @@ export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Da
     });
     log.warn("settled a reservation of a lost instance", { requestId: r.requestId, completionTokens: usage.completionTokens });
   }
-  return settled;
+  const leases = await reclaimLeases({ staleBefore });
+  if (leases > 0) log.warn("took back the leases of a lost instance", { leases });
+  return settled + leases;
 }
 
 /**

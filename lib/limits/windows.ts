@@ -107,9 +107,12 @@ export function windowOf(kind: LimitKind, at: Date, tz: string): SlidingWindow |
   return kind === "spendMonth" ? monthWindow(at, tz) : slidingWindow(at, SLIDING[kind].spanMs, SLIDING[kind].bucketMs);
 }
 
-/** Which counter rows a window reads: its current bucket (or the month) and, sliding, the oldest bucket still counted. */
-export function countedRange(w: SlidingWindow | Window): { windowStart: Date; since: Date | null } {
-  return isSliding(w) ? { windowStart: w.bucket.start, since: w.since } : { windowStart: w.start, since: null };
+/**
+ * Which counter rows a window reads: its current bucket (or the month) and, sliding, the oldest bucket still
+ * counted and the next one (a lease for it may be held already, taken just before it starts).
+ */
+export function countedRange(w: SlidingWindow | Window): { windowStart: Date; since: Date | null; until: Date | null } {
+  return isSliding(w) ? { windowStart: w.bucket.start, since: w.since, until: w.bucket.end } : { windowStart: w.start, since: null, until: null };
 }
 
 /**

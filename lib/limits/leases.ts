@@ -1,0 +1,332 @@
+import { randomUUID } from "node:crypto";
+import type { LeaseOp, LeaseResult, LeasedHold } from "@/db/queries/limits";
+import { type LimitKind, type SlidingWindow, type Window, countedRange, isSliding, windowOf } from "./windows";
+
+/*
+ * Leased limits. An instance serving an account busily takes, in one atomic
+ * database call, a lease on a slice of each limit the account's requests
+ * draw on (requests of the minute, output tokens of the hour and the day,
+ * month-to-date spend, the prepaid balance; the account's and a key's own),
+ * and admits requests against its leases in memory, with no database round
+ * trip. A lease is part of its counter's `reserved` in the database, so every
+ * check on every instance sees the sum over all of them: the database never
+ * grants more than a limit holds. Settling gives what a request did not use
+ * back to the lease; what it used is written with its usage (in batches).
+ *
+ * Leases are sized from the recent rate (about a second of it), never more
+ * than a thirty-second of the limit nor a quarter of what is left, topped up in
+ * the background before they run out, given back after a quarter second
+ * without requests, and at shutdown. A sliding window's lease counts in one
+ * bucket and is drawn from only while that bucket is current; the next
+ * bucket's lease is taken just before it starts. Near a limit leases shrink,
+ * then stop: when what is left is under about four of the smallest useful
+ * leases (a thirty-second of the limit, and at least two of the largest
+ * recent requests each), the database grants none and requests reserve one
+ * by one, exactly, as without leases.
+ */
+
+export const LEASES = {
+  /** A grant takes at most this fraction of what is left. */
+  share: 4n,
+  /** The largest lease is limit / this; the smallest, four times smaller. */
+  slices: 32n,
+  /** Requests an account makes on this instance within about a second before it leases. */
+  busyRequests: 4,
+  /** A lease holds about this many seconds of the recent rate. */
+  targetSeconds: 1,
+  /** How long a request refused while other instances hold live leases on its limit waits for them to come back. */
+  waitMs: 1_500,
+  /** Topped up when less than this many seconds of the rate are left. */
+  lowWaterSeconds: 0.4,
+  /** The next bucket's lease is taken this long before the bucket starts. */
+  prefetchMs: 400,
+  /** Leases of an account that made no request for this long are given back. */
+  idleMs: 250,
+  /** How often leases are looked after. */
+  tickMs: 50,
+  /** The window state the headers are computed from is read at least this often while leasing. */
+  refreshMs: 1_000,
+  /** Leases are drawn from only while this instance's last heartbeat is this recent (others reclaim them after 15 s). */
+  ttlMs: 10_000,
+} as const;
+
+/** A lease as this instance sees it. */
+export interface Lease {
+  id: string;
+  /** Its bucket (or month) start, ms; 0 for the balance. */
+  windowStart: number;
+  /** Not yet drawn: what requests can be admitted against. */
+  available: bigint;
+  /** Drawn by requests in flight. */
+  inflight: bigint;
+  /** Drawn from; a closed lease only waits for its requests in flight. */
+  open: boolean;
+}
+
+/** One limit of an account (or of a key) as this instance leases it. */
+export class LeasedLimit {
+  leases: Lease[] = [];
+  /** What the database said is left of the window when last asked (after this instance's own leases). */
+  left: bigint | null = null;
+  /** The oldest bucket counted then, for the reset time. */
+  oldest: Date | null = null;
+  /** The window that state was read for (bucket start, ms). */
+  stateWindow = -1;
+  /** The last state said what is left is under a few leases: requests reserve one by one. */
+  near = false;
+  /** Units asked for since the last tick, and their rate (units per second, smoothed). */
+  demand = 0n;
+  rate = 0;
+  /** The largest single request recently: a lease holds at least two. */
+  largest = 0n;
+
+  constructor(
+    readonly scopeId: string,
+    /** A metric of limit_counters, or "balance". */
+    readonly metric: string,
+    readonly kind: LimitKind | "balance",
+    /** Null for the balance. */
+    public limit: bigint | null,
+  ) {}
+
+  /** Smallest useful lease: below it, nothing is granted. */
+  get min(): bigint {
+    const twoRequests = 2n * (this.largest > 0n ? this.largest : 1n);
+    const slice = this.limit === null ? 0n : this.limit / (LEASES.slices * 4n);
+    return twoRequests > slice ? twoRequests : slice;
+  }
+
+  /** What a lease should hold now. */
+  get want(): bigint {
+    const cap = this.limit === null ? null : this.limit / LEASES.slices;
+    let w = BigInt(Math.ceil(this.rate * LEASES.targetSeconds));
+    if (cap !== null && w > cap) w = cap;
+    return w > this.min ? w : this.min;
+  }
+
+  get lowWater(): bigint {
+    const w = BigInt(Math.ceil(this.rate * LEASES.lowWaterSeconds));
+    return w > this.largest ? w : this.largest;
+  }
+
+  /** An open lease of this bucket. */
+  lease(windowStart: number): Lease | undefined {
+    return this.leases.find((l) => l.open && l.windowStart === windowStart);
+  }
+
+  /** Everything this instance can still admit against its open leases of this limit. */
+  get available(): bigint {
+    let sum = 0n;
+    for (const l of this.leases) if (l.open) sum += l.available;
+    return sum;
+  }
+
+  /** Remember what the database said of the window, and whether leases must stop: a grant would be below the smallest lease. */
+  observe(windowStart: number, left: bigint, oldest: Date | null) {
+    this.left = left;
+    this.oldest = oldest;
+    this.stateWindow = windowStart;
+    this.near = (left > 0n ? left : 0n) / LEASES.share < this.min;
+  }
+}
+
+/** One hold of a request to draw: the limit, its bucket, and how much. */
+export interface Want {
+  limit: LeasedLimit;
+  windowStart: number;
+  amount: bigint;
+}
+
+/** What a request drew, to give back when it settles. */
+export interface Drawn {
+  limit: LeasedLimit;
+  lease: Lease;
+  amount: bigint;
+}
+
+/** An account's leases on this instance. */
+export class AccountLeases {
+  readonly limits = new Map<string, LeasedLimit>();
+  /** A lease call in flight: requests that need it wait for it. */
+  pending: Promise<void> | null = null;
+  /** Gives queued for the next call (leases closed: bucket over, idle, limit changed, remnants). */
+  gives: { id: string; amount: bigint }[] = [];
+  lastCallAt = 0;
+  lastRequestAt = 0;
+  private slotStart = 0;
+  private slotCount = 0;
+  private prevCount = 0;
+
+  constructor(
+    readonly accountId: string,
+    public tz: string,
+    /** Prepaid tiers: the purchase credit that activates the tier (the balance's lease is granted only then). */
+    public activationNanos: bigint | null,
+  ) {}
+
+  /** Count a request (real time): the account leases once it makes a few within about a second. */
+  noteRequest(now = Date.now()): void {
+    this.lastRequestAt = now;
+    if (now - this.slotStart >= 1_000) {
+      this.prevCount = now - this.slotStart < 2_000 ? this.slotCount : 0;
+      this.slotStart = now;
+      this.slotCount = 0;
+    }
+    this.slotCount++;
+  }
+
+  get busy(): boolean {
+    return this.slotCount + this.prevCount >= LEASES.busyRequests;
+  }
+
+  limit(scopeId: string, metric: string, kind: LimitKind | "balance", limit: bigint | null): LeasedLimit {
+    const key = `${scopeId}|${metric}`;
+    let l = this.limits.get(key);
+    if (l && l.limit !== limit) {
+      // The limit changed (tier, budget or key edited): its leases were taken under the old one.
+      this.gives.push(...this.close(l));
+      l.limit = limit;
+      l.left = null;
+      l.near = false;
+    }
+    if (!l) {
+      l = new LeasedLimit(scopeId, metric, kind, limit);
+      this.limits.set(key, l);
+    }
+    return l;
+  }
+
+  /**
+   * Close a limit's open leases (all, or those `which` picks): nothing more is drawn from them. Returns the
+   * gives that hand their unused part back and mark them drained in the database, for the caller to send.
+   */
+  close(limit: LeasedLimit, which: (l: Lease) => boolean = () => true): { id: string; amount: bigint }[] {
+    const gives: { id: string; amount: bigint }[] = [];
+    for (const lease of limit.leases) {
+      if (!lease.open || !which(lease)) continue;
+      lease.open = false;
+      gives.push({ id: lease.id, amount: lease.available });
+      lease.available = 0n;
+    }
+    limit.leases = limit.leases.filter((l) => l.open || l.inflight > 0n);
+    return gives;
+  }
+
+  /** A settled request's draw is off its lease; a closed lease goes once its last request has settled. */
+  drop(limit: LeasedLimit, lease: Lease): void {
+    if (!lease.open && lease.inflight === 0n) limit.leases = limit.leases.filter((l) => l !== lease);
+  }
+
+  /** Apply what the database granted: new leases, top-ups, leases found gone, and the window's state. */
+  applyGrant(limit: LeasedLimit, op: Extract<LeaseOp, { op: "grant" }>, lease: Lease | null, r: LeaseResult, currentWindow: number): void {
+    if (!("granted" in r)) return;
+    const ws = op.windowStart.getTime();
+    if (r.gone && lease) {
+      // Taken back by the others (this instance was silent too long): nothing left to give back.
+      lease.open = false;
+      lease.available = 0n;
+      this.drop(limit, lease);
+    } else if (r.granted > 0n) {
+      if (op.limit !== limit.limit || (lease && !lease.open)) {
+        // Granted for a lease closed (or a limit changed) while the call was on its way: straight back.
+        this.gives.push({ id: op.id, amount: r.granted });
+      } else if (lease) lease.available += r.granted;
+      else limit.leases.push({ id: op.id, windowStart: ws, available: r.granted, inflight: 0n, open: true });
+    }
+    if (ws === currentWindow) limit.observe(ws, r.left, r.oldest);
+    else if (op.want > 0n && r.granted === 0n && !r.gone) limit.near = true;
+  }
+
+  /** Draw every hold from open leases, all or nothing; null when one does not fit. */
+  draw(wants: Want[]): Drawn[] | null {
+    const found: Lease[] = [];
+    for (const w of wants) {
+      const lease = w.limit.lease(w.windowStart);
+      if (!lease || lease.available < w.amount) return null;
+      found.push(lease);
+    }
+    // The same lease twice (one limit held twice) would need both amounts: not the case, one hold per limit.
+    return wants.map((w, i) => {
+      const lease = found[i]!;
+      lease.available -= w.amount;
+      lease.inflight += w.amount;
+      return { limit: w.limit, lease, amount: w.amount };
+    });
+  }
+
+  /** Holds no open lease can cover (the request then reserves one by one). */
+  misses(wants: Want[]): Want[] {
+    return wants.filter((w) => {
+      const lease = w.limit.lease(w.windowStart);
+      return !lease || lease.available < w.amount;
+    });
+  }
+
+  /** What the request's holds want is worth a lease call: none of their limits is near. */
+  worthLeasing(misses: Want[]): boolean {
+    return misses.every((w) => !w.limit.near);
+  }
+
+  /** Count what requests asked for, for the rate a lease is sized from. */
+  noteDemand(wants: Want[]): void {
+    for (const w of wants) {
+      w.limit.demand += w.amount;
+      if (w.amount > w.limit.largest) w.limit.largest = w.amount;
+    }
+  }
+
+  /** Nothing leased or in flight: the account's state can go. */
+  get empty(): boolean {
+    for (const l of this.limits.values()) if (l.leases.length > 0) return false;
+    return this.gives.length === 0 && !this.pending;
+  }
+}
+
+/** The window a limit counts in at `at`, and the next bucket's for a sliding window. */
+export function windowsOf(kind: LimitKind | "balance", at: Date, tz: string): { current: Window | SlidingWindow | null; next: SlidingWindow | Window | null } {
+  if (kind === "balance") return { current: null, next: null };
+  const current = windowOf(kind, at, tz);
+  const end = isSliding(current) ? current.bucket.end : current.end;
+  return { current, next: windowOf(kind, end, tz) };
+}
+
+export const windowStartOf = (w: Window | SlidingWindow | null): number => (w === null ? 0 : isSliding(w) ? w.bucket.start.getTime() : w.start.getTime());
+export const windowEndOf = (w: Window | SlidingWindow | null): number => (w === null ? Infinity : isSliding(w) ? w.bucket.end.getTime() : w.end.getTime());
+
+const BALANCE_DATE = new Date(0);
+
+/** The grant (or top-up, or read) of a limit's lease for one window. */
+export function grantOp(limit: LeasedLimit, window: Window | SlidingWindow | null, want: bigint): { op: LeaseOp; lease: Lease | null } {
+  const ws = windowStartOf(window);
+  const existing = limit.lease(ws) ?? null;
+  const range = window === null ? { windowStart: BALANCE_DATE, since: null, until: null } : countedRange(window);
+  return {
+    lease: existing,
+    op: {
+      op: "grant",
+      id: existing?.id ?? randomUUID(),
+      new: existing === null,
+      scopeId: limit.scopeId,
+      metric: limit.metric,
+      windowStart: range.windowStart,
+      since: range.since,
+      until: range.until,
+      limit: limit.limit,
+      want,
+      min: want > 0n ? limit.min : 1n,
+      share: Number(LEASES.share),
+    },
+  };
+}
+
+/** A drawn hold as the settlement records it. */
+export function leasedHold(d: Drawn): LeasedHold {
+  return {
+    leaseId: d.lease.id,
+    scopeId: d.limit.scopeId,
+    metric: d.limit.metric,
+    windowStart: new Date(d.lease.windowStart).toISOString(),
+    drawn: d.amount.toString(),
+  };
+}
+
