@@ -11,7 +11,7 @@ import { hashPassword, verifyPassword } from "@/lib/passwords";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; accountId: string; role: Role; superadmin: boolean } & DefaultSession["user"];
+    user: { id: string; accountId: string; role: Role; superadmin: boolean; mustChangePassword: boolean } & DefaultSession["user"];
   }
   interface User {
     accountId?: string;
@@ -28,6 +28,8 @@ declare module "@auth/core/jwt" {
     superadmin?: boolean;
     /** The user's session version when this session was opened (users.session_version). */
     sessionVersion?: number;
+    /** An administrator chose the password: the console offers nothing but choosing one's own. */
+    mustChangePassword?: boolean;
   }
 }
 
@@ -129,6 +131,7 @@ function buildConfig(): NextAuthConfig {
           accountId: current.accountId,
           role: current.role,
           superadmin: current.superadmin,
+          mustChangePassword: current.mustChangePassword,
         };
       },
       session({ session, token }) {
@@ -140,6 +143,7 @@ function buildConfig(): NextAuthConfig {
           accountId: token.accountId!,
           role: token.role!,
           superadmin: token.superadmin ?? false,
+          mustChangePassword: token.mustChangePassword ?? false,
         };
         return session;
       },

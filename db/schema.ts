@@ -60,24 +60,42 @@ export const tiers = pgTable("tiers", {
 });
 export type Tier = typeof tiers.$inferSelect;
 
-export const accounts = pgTable("accounts", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  name: text("name").notNull().unique(),
-  tierId: integer("tier_id")
-    .notNull()
-    .references(() => tiers.id),
-  /** A lower monthly cap the account sets for itself. */
-  monthlyBudgetNanos: nanos("monthly_budget_nanos"),
-  /** IANA time zone of the account's days and months (dashboards, budgets); null: the platform's LLMAAS_TIMEZONE. */
-  timezone: text("timezone"),
-  /** Percentages of the monthly budget (or cap) whose crossing raises an alert, once per month each. */
-  alertThresholds: integer("alert_thresholds").array().notNull().default(sql`'{50,80,100}'::integer[]`),
-  /** Where budget alerts are POSTed as signed JSON; null: no webhook. */
-  webhookUrl: text("webhook_url"),
-  /** HMAC-SHA256 key of the webhook's signature header, shown to the account's admins. */
-  webhookSecret: text("webhook_secret"),
-  createdAt: created(),
-});
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull().unique(),
+    tierId: integer("tier_id")
+      .notNull()
+      .references(() => tiers.id),
+    /** A lower monthly cap the account sets for itself. */
+    monthlyBudgetNanos: nanos("monthly_budget_nanos"),
+    /** IANA time zone of the account's days and months (dashboards, budgets); null: the platform's LLMAAS_TIMEZONE. */
+    timezone: text("timezone"),
+    /** Percentages of the monthly budget (or cap) whose crossing raises an alert, once per month each. */
+    alertThresholds: integer("alert_thresholds").array().notNull().default(sql`'{50,80,100}'::integer[]`),
+    /** Where budget alerts are POSTed as signed JSON; null: no webhook. */
+    webhookUrl: text("webhook_url"),
+    /** HMAC-SHA256 key of the webhook's signature header, shown to the account's admins. */
+    webhookSecret: text("webhook_secret"),
+    /**
+     * Set while the platform's administrators have suspended the account: every
+     * one of its keys is refused (403 account_suspended), none is revoked, so
+     * unsuspending restores exactly the keys that were valid.
+     */
+    suspendedAt: timestamp("suspended_at", { withTimezone: true }),
+    /** Bumped by suspension and unsuspension: what other instances drop from their key caches. */
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: created(),
+  },
+  (t) => [
+    // The platform's account list sorts by name (the unique index) or by creation, filters by tier and state.
+    index("accounts_created_idx").on(t.createdAt, t.id),
+    index("accounts_tier_name_idx").on(t.tierId, t.name),
+    index("accounts_suspended_name_idx").on(t.name).where(sql`suspended_at is not null`),
+    index("accounts_changed_idx").on(t.changedAt),
+  ],
+);
 export type Account = typeof accounts.$inferSelect;
 
 export const users = pgTable(
@@ -101,9 +119,19 @@ export const users = pgTable(
      * disabled state changes, whichever code changes them.
      */
     sessionVersion: integer("session_version").notNull().default(0),
+    /**
+     * Set when an administrator chose the password (a new user, a reset): once
+     * signed in, the user can do nothing but choose their own.
+     */
+    mustChangePassword: boolean("must_change_password").notNull().default(false),
     createdAt: created(),
   },
-  (t) => [uniqueIndex("users_email_idx").on(sql`lower(${t.email})`), index("users_account_idx").on(t.accountId)],
+  (t) => [
+    uniqueIndex("users_email_idx").on(sql`lower(${t.email})`),
+    index("users_account_idx").on(t.accountId),
+    // An account's members, a page at a time in e-mail order.
+    index("users_account_email_idx").on(t.accountId, sql`lower(${t.email})`, t.id),
+  ],
 );
 export type User = typeof users.$inferSelect;
 

@@ -1,5 +1,5 @@
 import { type Page, expect, test } from "@playwright/test";
-import { llmaas, signInAsAdmin, userOfAcme } from "./fixtures";
+import { ADMIN, llmaas, signInAsAdmin, userOfAcme } from "./fixtures";
 import { violationsInBothSchemes } from "./support/axe";
 import { ChatPage } from "./pages/chat-page";
 import { toneWav } from "./support/wav";
@@ -61,6 +61,47 @@ for (const { path, fill } of PAGES) {
     if (!fill) return;
     await fill(page);
     expect(await violationsInBothSchemes(page), "filled").toEqual([]);
+  });
+}
+
+/*
+ * The platform's pages are for superadmins: checked as the first-run
+ * administrator, with their dialogs open too. The account page is reached
+ * from the list.
+ */
+const PLATFORM_PAGES: { path: string; dialogs?: string[] }[] = [
+  { path: "/admin/accounts", dialogs: ["create-account"] },
+  { path: "account", dialogs: ["create-member", "suspend-account"] },
+  { path: "/members", dialogs: ["create-member"] },
+  { path: "/change-password" },
+];
+
+for (const { path, dialogs = [] } of PLATFORM_PAGES) {
+  test(`${path === "account" ? "an account's page" : path} has no accessibility violations, with its dialogs, light and dark`, async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInAsAdmin(page, ADMIN);
+    if (path === "account") {
+      // Another account than the administrator's own (whose page offers no suspension).
+      try {
+        llmaas("account", "create", "--name", "Axe Check", "--tier", "Tier 1");
+      } catch (err) {
+        if (!String((err as { stderr?: string }).stderr ?? err).includes("already exists")) throw err;
+      }
+      await page.goto("/admin/accounts?q=Axe+Check");
+      await page.getByTestId("account-link").filter({ visible: true }).first().click();
+      await page.waitForURL(/\/admin\/accounts\/[0-9a-f-]{36}$/);
+    } else await page.goto(path);
+    await page.waitForLoadState("networkidle");
+    expect(await violationsInBothSchemes(page), "page").toEqual([]);
+    for (const opener of dialogs) {
+      await page.getByTestId(opener).click();
+      await expect(page.locator("dialog[open]")).toBeVisible();
+      expect(await violationsInBothSchemes(page), opener).toEqual([]);
+      await page.keyboard.press("Escape");
+      await expect(page.locator("dialog[open]")).toHaveCount(0);
+    }
+    await context.close();
   });
 }
 

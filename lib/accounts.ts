@@ -1,23 +1,26 @@
 import { type SQL, sql } from "drizzle-orm";
-import { audit } from "./audit/audit";
 import { z } from "zod";
-import { parseInput } from "./validate";
 import { getDb } from "@/db/client";
-import { findAccountByName, insertAccount, setAccountBudget, setAccountTier } from "@/db/queries/accounts";
-import { eurosToNanos } from "./billing/money";
-import { findTierByName } from "@/db/queries/tiers";
-import { countUsers, findUserByEmail, insertUser, listUsersForPlatform, listUsersOfAccount, setUserDisabled, updatePasswordHash } from "@/db/queries/users";
-import { AppError, badRequest, conflict, isUniqueViolation, notFound } from "./errors";
-import { forgetKeyId } from "./keys/cache";
+import { findAccountById, findAccountByName, insertAccount, setAccountBudget, setAccountName, setAccountSuspended, setAccountTier } from "@/db/queries/accounts";
+import { findTierById, findTierByName } from "@/db/queries/tiers";
+import { countUsers } from "@/db/queries/users";
+import { audit } from "./audit/audit";
+import { AppError, conflict, isUniqueViolation, notFound } from "./errors";
+import { forgetAccount } from "./keys/cache";
+import { parseMonthlyBudget } from "./limits/monthly-cap";
 import { MIN_PASSWORD_LENGTH, hashPassword } from "./passwords";
+import { parseInput } from "./validate";
 
-export const ROLES = ["admin", "member", "finance"] as const;
-export type Role = (typeof ROLES)[number];
+/*
+ * Accounts (tenants): what the console's platform pages and the CLI do to
+ * them, the same functions behind both. Every change is audited.
+ */
+
+export { ROLES, type Role } from "./roles";
 
 const email = z.string().trim().toLowerCase().email("a valid email address is required");
 const password = z.string().min(MIN_PASSWORD_LENGTH, `password must be at least ${MIN_PASSWORD_LENGTH} characters`);
 const accountName = z.string().trim().min(1, "account name is required").max(100);
-
 
 async function tierByName(name: string) {
   const tier = await findTierByName({ name });
@@ -25,15 +28,24 @@ async function tierByName(name: string) {
   return tier;
 }
 
-export async function createAccount(input: { name: string; tier?: string }) {
-  const { name, tier } = parseInput(z.object({ name: accountName, tier: z.string().default("Tier 1") }), input);
-  const t = await tierByName(tier);
+async function tierById(id: number) {
+  const tier = await findTierById({ id });
+  if (!tier) throw notFound("That tier does not exist", "tier_id");
+  return tier;
+}
+
+const alreadyNamed = (name: string) => conflict(`An account named '${name}' already exists`, "name");
+
+/** A new account on a tier (by name, or by id from the console); "Tier 1" when none is given. */
+export async function createAccount(input: { name: string; tier?: string; tierId?: number }) {
+  const { name } = parseInput(z.object({ name: accountName }), input);
+  const t = input.tierId !== undefined ? await tierById(input.tierId) : await tierByName(input.tier ?? "Tier 1");
   try {
     const account = await insertAccount({ name, tierId: t.id });
-    await audit({ accountId: account.id, action: "account.create", objectType: "account", objectId: account.id, after: { name, tier: t.name } });
+    await audit({ accountId: account.id, action: "account.create", objectType: "account", objectId: account.id, after: { name, tierId: t.id, tier: t.name } });
     return account;
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(`Account '${name}' already exists`, "name");
+    if (isUniqueViolation(err)) throw alreadyNamed(name);
     throw err;
   }
 }
@@ -44,70 +56,88 @@ export async function requireAccount(name: string) {
   return account;
 }
 
-export async function assignTier(input: { account: string; tier: string }) {
-  const account = await requireAccount(input.account);
-  const tier = await tierByName(input.tier);
+/** An account and its tier by id; 404 for an unknown or malformed id. */
+export async function requireAccountById(id: string) {
+  const found = z.string().uuid().safeParse(id).success ? await findAccountById({ id }) : undefined;
+  if (!found) throw notFound("No such account", "account");
+  return found;
+}
+
+export async function renameAccount(input: { accountId: string; name: string }) {
+  const { account } = await requireAccountById(input.accountId);
+  const { name } = parseInput(z.object({ name: accountName }), input);
+  if (name === account.name) return account;
+  try {
+    await setAccountName({ accountId: account.id, name });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw alreadyNamed(name);
+    throw err;
+  }
+  await audit({ accountId: account.id, action: "account.rename", objectType: "account", objectId: account.id, before: { name: account.name }, after: { name } });
+  return { ...account, name };
+}
+
+/** Put an account on a tier; its limits apply from the next request. */
+export async function changeAccountTier(input: { accountId: string; tierId: number }) {
+  const { account, tier: before } = await requireAccountById(input.accountId);
+  const tier = await tierById(input.tierId);
   await setAccountTier({ accountId: account.id, tierId: tier.id });
-  await audit({ accountId: account.id, action: "account.tier", objectType: "account", objectId: account.id, before: { tierId: account.tierId }, after: { tierId: tier.id, tier: tier.name } });
+  await audit({
+    accountId: account.id,
+    action: "account.tier",
+    objectType: "account",
+    objectId: account.id,
+    before: { tierId: before.id, tier: before.name },
+    after: { tierId: tier.id, tier: tier.name },
+  });
   return { account, tier };
 }
 
-const createUserSchema = z.object({
-  email,
-  password,
-  name: z.string().trim().max(100).default(""),
-  role: z.enum(ROLES, { message: `role must be one of ${ROLES.join(", ")}` }).default("member"),
-  superadmin: z.boolean().default(false),
-});
-
-export async function createUser(input: z.input<typeof createUserSchema> & { account: string } | z.input<typeof createUserSchema> & { accountId: string }) {
-  const data = parseInput(createUserSchema, input);
-  const accountId = "accountId" in input ? input.accountId : (await requireAccount(input.account)).id;
-  if (await findUserByEmail({ email: data.email })) throw conflict(`A user with email '${data.email}' already exists`, "email");
-  try {
-    const user = await insertUser({ ...data, passwordHash: await hashPassword(data.password), accountId });
-    await audit({ accountId, action: "user.create", objectType: "user", objectId: user.id, after: { email: user.email, name: user.name, role: user.role, superadmin: user.superadmin } });
-    return { ...user, passwordHash: undefined };
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(`A user with email '${data.email}' already exists`, "email");
-    throw err;
-  }
+/** The CLI's form: account and tier by name. */
+export async function assignTier(input: { account: string; tier: string }) {
+  const account = await requireAccount(input.account);
+  const tier = await tierByName(input.tier);
+  return changeAccountTier({ accountId: account.id, tierId: tier.id });
 }
 
-export async function setPassword(input: { email: string; password: string }) {
-  const data = parseInput(z.object({ email, password }), input);
-  const user = await findUserByEmail({ email: data.email });
-  if (!user) throw notFound(`No user with email '${data.email}'`, "email");
-  await updatePasswordHash({ userId: user.id, passwordHash: await hashPassword(data.password) });
-  await audit({ accountId: user.accountId, action: "user.password", objectType: "user", objectId: user.id, after: { email: user.email } });
+/** An account's own monthly cap, at most its tier's (null: the tier's cap only). */
+export async function changeMonthlyBudget(input: { accountId: string; monthly: string | null }) {
+  const { account, tier } = await requireAccountById(input.accountId);
+  const nanos = parseMonthlyBudget(input.monthly, tier);
+  await setAccountBudget({ accountId: account.id, monthlyBudgetNanos: nanos });
+  await audit({ accountId: account.id, action: "account.budget", objectType: "account", objectId: account.id, before: { monthlyBudgetNanos: account.monthlyBudgetNanos }, after: { monthlyBudgetNanos: nanos } });
+  return { account, monthlyBudgetNanos: nanos };
 }
 
-async function requireUser(address: string) {
-  const data = parseInput(z.object({ email }), { email: address });
-  const user = await findUserByEmail({ email: data.email });
-  if (!user) throw notFound(`No user with email '${data.email}'`, "email");
-  return user;
+/** The CLI's form: the account by name, "none" for no budget. */
+export async function setMonthlyBudget(input: { account: string; monthly: string | number | null }) {
+  const account = await requireAccount(input.account);
+  return changeMonthlyBudget({ accountId: account.id, monthly: input.monthly === null ? null : String(input.monthly) });
 }
 
 /**
- * Disable a user: they can no longer sign in, a session they have ends at
- * its next request, and every key they hold is revoked (on every instance
- * within a second). Enabling them again lets them sign in; keys stay revoked.
+ * Suspend an account: every one of its keys is refused with 403
+ * account_suspended on every instance within a second (none is revoked), and
+ * its batches wait. Unsuspending restores exactly the keys that were valid:
+ * a key revoked or expired meanwhile stays so.
  */
-export async function setUserEnabled(input: { email: string; enabled: boolean }) {
-  const user = await requireUser(input.email);
-  const result = await setUserDisabled({ userId: user.id, disabled: !input.enabled });
-  if (!result) throw notFound(`No user with email '${input.email}'`, "email");
-  // This instance forgets them now; the others within a second (their revocation watchers).
-  for (const id of result.revokedKeyIds) forgetKeyId(id);
-  await audit({ accountId: user.accountId, action: input.enabled ? "user.enable" : "user.disable", objectType: "user", objectId: user.id, after: { email: user.email, revokedKeys: result.revokedKeyIds } });
-  return { user: result.user, revokedKeys: result.revokedKeyIds.length };
-}
-
-/** Users of one account (by name), or of every account. */
-export async function listUsers(input: { account?: string } = {}) {
-  if (!input.account) return listUsersForPlatform();
-  return listUsersOfAccount({ accountId: (await requireAccount(input.account)).id });
+export async function setAccountSuspension(input: { accountId: string; suspended: boolean; reason?: string }) {
+  const { account } = await requireAccountById(input.accountId);
+  const changed = await setAccountSuspended({ accountId: account.id, suspended: input.suspended });
+  if (!changed) throw notFound("No such account", "account");
+  // This instance forgets the account's state now; the others within a second (their key watchers).
+  forgetAccount(account.id);
+  if (Boolean(changed.before) !== input.suspended) {
+    await audit({
+      accountId: account.id,
+      action: input.suspended ? "account.suspend" : "account.unsuspend",
+      objectType: "account",
+      objectId: account.id,
+      before: { name: account.name, suspendedAt: changed.before },
+      after: { name: account.name, suspendedAt: changed.after, ...(input.reason ? { reason: input.reason } : {}) },
+    });
+  }
+  return { account: { ...account, suspendedAt: changed.after }, changed: Boolean(changed.before) !== input.suspended };
 }
 
 export async function needsSetup(): Promise<boolean> {
@@ -140,21 +170,4 @@ export async function setupFirstAdmin(input: { accountName: string; email: strin
         values (${data.email}, ${data.name}, ${hash}, ${account.id}, 'admin', true) returning id`)) as [{ id: string }];
     return { accountId: account.id, userId: user.id };
   });
-}
-
-/** An account's own monthly cap, below its tier's (null: the tier's cap only). */
-export async function setMonthlyBudget(input: { account: string; monthly: string | number | null }) {
-  const account = await requireAccount(input.account);
-  let nanos: bigint | null = null;
-  if (input.monthly !== null && input.monthly !== "none") {
-    try {
-      nanos = eurosToNanos(input.monthly);
-    } catch (err) {
-      throw badRequest((err as Error).message, "monthly");
-    }
-    if (nanos <= 0n) throw badRequest("A monthly budget must be positive (or none)", "monthly");
-  }
-  await setAccountBudget({ accountId: account.id, monthlyBudgetNanos: nanos });
-  await audit({ accountId: account.id, action: "account.budget", objectType: "account", objectId: account.id, before: { monthlyBudgetNanos: account.monthlyBudgetNanos }, after: { monthlyBudgetNanos: nanos } });
-  return { account, monthlyBudgetNanos: nanos };
 }

@@ -2,7 +2,7 @@ import bcrypt from "bcryptjs";
 
 const ROUNDS = 10;
 
-export const MIN_PASSWORD_LENGTH = 8;
+export { MIN_PASSWORD_LENGTH } from "./password-policy";
 
 export function hashPassword(password: string): Promise<string> {
   return bcrypt.hash(password, ROUNDS);

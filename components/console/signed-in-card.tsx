@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Card, CardTitle } from "@/components/ui/card";
 
 const roleLabels = { admin: "Administrator", member: "Member", finance: "Finance" } as const;
@@ -34,6 +35,9 @@ export function SignedInCard({
           </div>
         ))}
       </dl>
+      <Link href="/change-password" className="mt-4 inline-block text-sm underline underline-offset-2" data-testid="change-password-link">
+        Change password
+      </Link>
     </Card>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { creditAccountAction } from "@/app/(console)/finance/actions";
 import { Alert } from "@/components/ui/alert";
@@ -10,6 +11,7 @@ import { formatMoney } from "@/lib/format";
 
 /** Top up or adjust an account's credit (superadmins); an adjustment names its reason. */
 export function AdjustCreditForm({ accountId }: { accountId: string }) {
+  const router = useRouter();
   const [kind, setKind] = useState<"credit" | "adjustment">("credit");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<string | null>(null);
@@ -30,6 +32,8 @@ export function AdjustCreditForm({ accountId }: { accountId: string }) {
       if (result.ok) {
         form.reset();
         setNotice(`Booked. The balance is now ${formatMoney(result.data.balanceNanos)}.`);
+        // The page's balance and history show the new entry too.
+        router.refresh();
       } else setErrors({ [fieldOfParam(result.error.param) || "amount"]: result.error.message });
     });
   }

@@ -171,7 +171,7 @@ export interface ClaimedLine {
 
 /**
  * Take up to `limit` pending lines to run, from the oldest open batch that
- * has some, in order. Each claim counts an attempt, so only the latest
+ * has some (of an account that is not suspended), in order. Each claim counts an attempt, so only the latest
  * holder can store the line's answer.
  */
 export async function claimLinesForPlatform({ workerId, limit }: { workerId: string; limit: number }): Promise<ClaimedLine[]> {
@@ -182,6 +182,8 @@ export async function claimLinesForPlatform({ workerId, limit }: { workerId: str
         where c.state = 'pending' and c.batch_id = (select b.id from batches b
           where b.status = 'in_progress' and b.sealed_at is null and b.expires_at > now()
             and exists (select 1 from batch_lines p where p.batch_id = b.id and p.state = 'pending')
+            -- A suspended account's batches wait: its lines run again once it is unsuspended (or expire).
+            and not exists (select 1 from accounts a where a.id = b.account_id and a.suspended_at is not null)
           order by b.created_at limit 1)
         order by c.line_no limit ${limit}
         for update of c skip locked) picked

@@ -1,6 +1,6 @@
-import { type SQL, and, desc, eq, gte, ilike, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { type SQL, and, desc, eq, getTableColumns, gte, ilike, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { apiKeys, users } from "../schema";
+import { accounts, apiKeys, users } from "../schema";
 
 export async function insertApiKey(values: typeof apiKeys.$inferInsert) {
   const db = await getDb();
@@ -190,20 +190,30 @@ export async function rotateApiKey({
   return row;
 }
 
-/** The key a secret's hash belongs to, by its current secret or by the one it replaced. */
+/**
+ * The key a secret's hash belongs to, by its current secret or by the one it
+ * replaced, with whether its account is suspended (one round trip for both).
+ */
 export async function findApiKeyBySecretHash({ hash }: { hash: string }) {
   const db = await getDb();
   const [row] = await db
-    .select()
+    .select({ ...getTableColumns(apiKeys), accountSuspendedAt: accounts.suspendedAt })
     .from(apiKeys)
+    .innerJoin(accounts, eq(accounts.id, apiKeys.accountId))
     .where(or(eq(apiKeys.hash, hash), eq(apiKeys.previousHash, hash)));
   return row;
 }
 
-/** Keys revoked, rotated or limited since `since`: what other instances must drop from their caches. */
-export async function listKeysChangedSince({ since }: { since: Date }) {
+/**
+ * Keys revoked, rotated or limited, and accounts suspended or unsuspended,
+ * since `since`: what other instances must drop from their caches. One round
+ * trip for both.
+ */
+export async function listKeyChangesSince({ since }: { since: Date }) {
   const db = await getDb();
-  return db.select({ id: apiKeys.id }).from(apiKeys).where(gte(apiKeys.changedAt, since));
+  const keys = db.select({ id: apiKeys.id, kind: sql<"key" | "account">`'key'` }).from(apiKeys).where(gte(apiKeys.changedAt, since));
+  const accountRows = db.select({ id: accounts.id, kind: sql<"key" | "account">`'account'` }).from(accounts).where(gte(accounts.changedAt, since));
+  return keys.unionAll(accountRows);
 }
 
 /** Note that keys were used; a key's time is written at most once a minute. */

@@ -1,6 +1,6 @@
-import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, ilike, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { accounts, apiKeys, users } from "../schema";
+import { type User, accounts, apiKeys, users } from "../schema";
 
 export async function insertUser(values: typeof users.$inferInsert) {
   const db = await getDb();
@@ -29,9 +29,15 @@ export async function countUsers(): Promise<number> {
   return row?.n ?? 0;
 }
 
-export async function updatePasswordHash({ userId, passwordHash }: { userId: string; passwordHash: string }) {
+/** A new password; `mustChangePassword` when an administrator chose it. The user's sessions end (the session version trigger). */
+export async function updatePasswordHash({ userId, passwordHash, mustChangePassword = false }: { userId: string; passwordHash: string; mustChangePassword?: boolean }) {
   const db = await getDb();
-  await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+  await db.update(users).set({ passwordHash, mustChangePassword }).where(eq(users.id, userId));
+}
+
+export async function setUserRoleOf({ userId, role }: { userId: string; role: User["role"] }) {
+  const db = await getDb();
+  await db.update(users).set({ role }).where(eq(users.id, userId));
 }
 
 const userColumns = {
@@ -41,6 +47,7 @@ const userColumns = {
   role: users.role,
   superadmin: users.superadmin,
   disabledAt: users.disabledAt,
+  mustChangePassword: users.mustChangePassword,
   createdAt: users.createdAt,
   account: accounts.name,
 };
@@ -98,4 +105,55 @@ export async function bumpSessionVersion({ userId }: { userId: string }) {
     .update(users)
     .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
     .where(eq(users.id, userId));
+}
+
+/**
+ * One account's users a page at a time, in e-mail order (keyset on the
+ * lower-cased e-mail, which is unique): filtered by role, state and a part
+ * of the e-mail or name.
+ */
+export async function listMembersOfAccount({
+  accountId,
+  role,
+  status,
+  search,
+  desc: descending = false,
+  after,
+  limit,
+}: {
+  accountId: string;
+  role?: User["role"];
+  status?: "active" | "disabled";
+  search?: string;
+  desc?: boolean;
+  /** The lower-cased e-mail of the previous page's last row. */
+  after?: string;
+  limit: number;
+}) {
+  const db = await getDb();
+  const pattern = search ? `%${search.replace(/[%_\\]/g, "\\$&")}%` : undefined;
+  const order = sql`lower(${users.email})`;
+  return db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      superadmin: users.superadmin,
+      disabledAt: users.disabledAt,
+      mustChangePassword: users.mustChangePassword,
+      createdAt: users.createdAt,
+    })
+    .from(users)
+    .where(
+      and(
+        eq(users.accountId, accountId),
+        role ? eq(users.role, role) : undefined,
+        status === "disabled" ? isNotNull(users.disabledAt) : status === "active" ? isNull(users.disabledAt) : undefined,
+        pattern ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined,
+        after !== undefined ? (descending ? sql`${order} < ${after}::text` : sql`${order} > ${after}::text`) : undefined,
+      ),
+    )
+    .orderBy(descending ? sql`${order} desc` : sql`${order} asc`)
+    .limit(limit);
 }

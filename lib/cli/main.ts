@@ -3,7 +3,8 @@ import { asActor, cliActor } from "../audit/audit";
 import { closeDatabase, getDatabase, openConfiguredDatabase, setDatabase } from "@/db/client";
 import { listAccounts } from "@/db/queries/accounts";
 import { listTiers } from "@/db/queries/tiers";
-import { assignTier, createAccount, createUser, listUsers, requireAccount, setPassword, setUserEnabled } from "../accounts";
+import { assignTier, createAccount, renameAccount, requireAccount, setAccountSuspension } from "../accounts";
+import { createUser, listUsers, setPassword, setUserEnabled, setUserRole } from "../users";
 import { ENGINES } from "../backends/backend-schema";
 import { addBackend, listBackendsPublic, removeBackend, resealBackendKeys } from "../backends/registry";
 import { CAPABILITIES } from "../models/capabilities";
@@ -52,8 +53,38 @@ function build(io: Out): Command {
     .description("List accounts")
     .option("--json", "print JSON")
     .action(async (o) => {
-      const rows = await listAccounts();
-      io.out((o.json ? json(rows) : table(rows, ["id", "name", "tier", "createdAt"])) + "\n");
+      const rows = (await listAccounts()).map((a) => ({ ...a, status: a.suspendedAt ? "suspended" : "active" }));
+      io.out((o.json ? json(rows) : table(rows, ["id", "name", "tier", "status", "createdAt"])) + "\n");
+    });
+  account
+    .command("rename")
+    .description("Rename an account")
+    .requiredOption("--account <name>", "the account's current name")
+    .requiredOption("--name <name>", "its new name")
+    .action(async (o) => {
+      const a = await requireAccount(o.account);
+      await renameAccount({ accountId: a.id, name: o.name });
+      io.out(`renamed account '${o.account}' to '${o.name.trim()}'\n`);
+    });
+  account
+    .command("suspend")
+    .description("Suspend an account: every key of it is refused (403 account_suspended) everywhere within a second; none is revoked")
+    .requiredOption("--account <name>", "account name")
+    .option("--reason <text>", "kept in the audit log")
+    .action(async (o) => {
+      const a = await requireAccount(o.account);
+      const { changed } = await setAccountSuspension({ accountId: a.id, suspended: true, reason: o.reason });
+      io.out(changed ? `suspended account '${a.name}': its keys are refused\n` : `account '${a.name}' was already suspended\n`);
+    });
+  account
+    .command("unsuspend")
+    .description("Unsuspend an account: the keys that were valid work again")
+    .requiredOption("--account <name>", "account name")
+    .option("--reason <text>", "kept in the audit log")
+    .action(async (o) => {
+      const a = await requireAccount(o.account);
+      const { changed } = await setAccountSuspension({ accountId: a.id, suspended: false, reason: o.reason });
+      io.out(changed ? `unsuspended account '${a.name}': its valid keys work again\n` : `account '${a.name}' was not suspended\n`);
     });
 
   const user = program.command("user").description("Users of the console");
@@ -67,6 +98,7 @@ function build(io: Out): Command {
     .option("--role <role>", "admin | member | finance", "member")
     .option("--name <name>", "display name")
     .option("--superadmin", "may administer the whole platform", false)
+    .option("--temporary", "the password is temporary: the user must choose their own at first sign-in", false)
     .addHelpText("after", `\n${PASSWORD_HELP}\n`)
     .action(async (o) => {
       const u = await createUser({
@@ -76,19 +108,30 @@ function build(io: Out): Command {
         role: o.role,
         name: o.name,
         superadmin: o.superadmin,
+        mustChangePassword: o.temporary,
       });
-      io.out(`created user ${u.email} (${u.id}), ${u.role}${u.superadmin ? ", superadmin" : ""}\n`);
+      io.out(`created user ${u.email} (${u.id}), ${u.role}${u.superadmin ? ", superadmin" : ""}${u.mustChangePassword ? "; must change the password at first sign-in" : ""}\n`);
     });
   user
     .command("password")
-    .description("Set a user's password")
+    .description("Set a user's password (their open console sessions end)")
     .requiredOption("--email <email>", "the user's email")
     .option("--password <password>", "new password (at least 8 characters); see below for safer ways")
     .option("--password-stdin", "read the password from the first line of standard input")
+    .option("--temporary", "a reset: the user must choose their own at their next sign-in", false)
     .addHelpText("after", `\n${PASSWORD_HELP}\n`)
     .action(async (o) => {
-      await setPassword({ email: o.email, password: await passwordFrom(o, io.input ?? processInput) });
-      io.out(`password changed for ${o.email}\n`);
+      await setPassword({ email: o.email, password: await passwordFrom(o, io.input ?? processInput), temporary: o.temporary });
+      io.out(`password ${o.temporary ? "reset" : "changed"} for ${o.email}${o.temporary ? "; they must choose their own at their next sign-in" : ""}\n`);
+    });
+  user
+    .command("role")
+    .description("Change a user's role (their open console sessions end, so it applies at once)")
+    .requiredOption("--email <email>", "the user's email")
+    .requiredOption("--role <role>", "admin | member | finance")
+    .action(async (o) => {
+      const u = await setUserRole({ email: o.email, role: o.role });
+      io.out(`${u.email} is now ${u.role}\n`);
     });
   user
     .command("list")
@@ -96,7 +139,7 @@ function build(io: Out): Command {
     .option("--account <name>", "only this account's users")
     .option("--json", "print JSON")
     .action(async (o) => {
-      const rows = (await listUsers({ account: o.account })).map((u) => ({ ...u, status: u.disabledAt ? "disabled" : "active" }));
+      const rows = (await listUsers({ account: o.account })).map((u) => ({ ...u, status: u.disabledAt ? "disabled" : u.mustChangePassword ? "must change password" : "active" }));
       io.out((o.json ? json(rows) : table(rows, ["id", "email", "account", "role", "superadmin", "status", "createdAt"])) + "\n");
     });
   user

@@ -23,6 +23,12 @@ export const readsAccount = (c: Caller) => c.superadmin || c.role === "admin" ||
 /** May change the account: any key of it, its budget, thresholds and webhook. */
 export const managesAccount = (c: Caller) => c.superadmin || c.role === "admin";
 
+/** May add, change, disable and reset the password of the users of this account: its admins, and superadmins for every account. */
+export const managesUsersOf = (c: Caller, accountId: string) => c.superadmin || (c.role === "admin" && c.accountId === accountId);
+
+/** May see the users of this account: those who manage them, and finance (who reads every page of their own account). */
+export const readsUsersOf = (c: Caller, accountId: string) => managesUsersOf(c, accountId) || (c.role === "finance" && c.accountId === accountId);
+
 /** May create and change their own keys: everyone but finance, who only reads. */
 export const managesOwnKeys = (c: Caller) => managesAccount(c) || c.role === "member";
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { monthlyCap } from "@/lib/limits/monthly-cap";
+import { monthlyCap, parseMonthlyBudget } from "@/lib/limits/monthly-cap";
 import { z } from "zod";
 import { findAccountById } from "@/db/queries/accounts";
 import { rebuildDaily } from "@/db/queries/usage-daily";
@@ -8,8 +8,6 @@ import { listKeysForAccount } from "@/db/queries/keys";
 import { readBalance, readWindows } from "@/db/queries/limits";
 import { checkBudgetAlerts } from "@/lib/alerts/alerts";
 import { audit } from "@/lib/audit/audit";
-import { eurosToNanos } from "@/lib/billing/money";
-import { formatMoney } from "@/lib/format";
 import { env } from "@/lib/env";
 import { badRequest, notFound } from "@/lib/errors";
 import { METRICS } from "@/lib/limits/limiter";
@@ -148,22 +146,7 @@ export async function updateBudgetSettingsAs(caller: Caller, input: BudgetSettin
   if (!found) throw notFound("Account not found");
   const { account, tier } = found;
   const values: Parameters<typeof updateAlertSettings>[0]["values"] = {};
-  if (f.monthlyBudget !== undefined) {
-    if (f.monthlyBudget === "") values.monthlyBudgetNanos = null;
-    else {
-      let budget: bigint;
-      try {
-        budget = eurosToNanos(f.monthlyBudget);
-      } catch {
-        throw badRequest("An amount in euros, such as 500 or 49.90, or empty for none", "monthly_budget");
-      }
-      if (budget <= 0n) throw badRequest("The budget must be more than 0 €, or empty for none", "monthly_budget");
-      if (tier.monthlyLimitNanos !== null && budget > tier.monthlyLimitNanos) {
-        throw badRequest(`The budget cannot exceed the tier's monthly cap of ${formatMoney(tier.monthlyLimitNanos)}`, "monthly_budget");
-      }
-      values.monthlyBudgetNanos = budget;
-    }
-  }
+  if (f.monthlyBudget !== undefined) values.monthlyBudgetNanos = parseMonthlyBudget(f.monthlyBudget, tier);
   if (f.thresholds !== undefined) values.alertThresholds = f.thresholds === "" ? [] : parseThresholds(f.thresholds);
   if (f.webhookUrl !== undefined) {
     if (f.webhookUrl === "") values.webhookUrl = null;

@@ -3,7 +3,7 @@ import type { Capability } from "../models/capabilities";
 import type { BackendRouter, Dispatched, Target } from "../backends/router";
 import type { PriceBook } from "../billing/prices";
 import { AppError, toAppError } from "../errors";
-import { type AuthenticatedKey, authenticateSecret } from "../keys/cache";
+import { type AuthenticatedKey, accountSuspended, authenticateSecret } from "../keys/cache";
 import { addLogFields, errorFields, log, withLogFields } from "../log";
 import { BackendAnswer, backendInfo, upstreamError } from "./answer";
 import { readJsonBody, validate } from "./body";
@@ -44,6 +44,15 @@ const CAPABILITY_WORDS: Record<Capability, string> = {
 
 export const invalidKey = () => new AppError(401, "authentication_error", "Invalid API key provided", null, "invalid_api_key");
 
+export const suspendedAccount = () =>
+  new AppError(
+    403,
+    "permission_error",
+    "This account is suspended, so its API keys are refused. Contact the platform administrator to have it restored.",
+    null,
+    "account_suspended",
+  );
+
 const clientClosed = () => new AppError(499, "invalid_request_error", "The client closed the request", null, "client_closed_request");
 
 export const jsonResponse = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
@@ -51,7 +60,7 @@ export const jsonResponse = (body: unknown) => new Response(JSON.stringify(body)
 /**
  * The request pipeline. Every request takes the same steps, in order:
  *
- *   route → request id → key → (data endpoints: serve) — or, for a model endpoint:
+ *   route → request id → key (refused while its account is suspended) → (data endpoints: serve) — or, for a model endpoint:
  *   read → validate → check → resolve model → prepare → reserve → dispatch → relay → settle
  *
  * An endpoint only declares its part of each step (endpoint.ts); errors at any
@@ -146,6 +155,8 @@ export class Gateway {
       if (found === "method") throw new AppError(405, "invalid_request_error", `Method ${request.method} is not allowed on ${pathname}`, null, "method_not_allowed");
       ctx.key = options.key ?? (await this.authenticate(request));
       addLogFields({ accountId: ctx.key.accountId, keyId: ctx.key.id });
+      // Whichever key it is (an API key, the console's, a batch's): a suspended account's are all refused.
+      if (await accountSuspended(ctx.key.accountId)) throw suspendedAccount();
       const response = found.endpoint.kind === "model" ? await this.runModel(ctx, found.endpoint) : await this.runData(ctx, found.endpoint, found.params);
       // A stream's relay finishes it when the stream ends.
       if (!(ctx.streamed && response.status === 200)) await ctx.finish(response.status, null);

@@ -12,7 +12,7 @@ vi.mock("@/db/queries/keys", () => ({
       ? { id: "k1", accountId: "a1", userId: "u1", hash, revokedAt: null, expiresAt: null, lastUsedAt: null, allowedModels: null }
       : undefined;
   },
-  listKeysChangedSince: async () => [],
+  listKeyChangesSince: async () => [],
 }));
 
 const { authenticateSecret, clearKeyCache, keyCacheSize } = await import("./cache");

@@ -1,4 +1,5 @@
-import { findApiKeyBySecretHash, listKeysChangedSince } from "@/db/queries/keys";
+import { findAccountSuspension } from "@/db/queries/accounts";
+import { findApiKeyBySecretHash, listKeyChangesSince } from "@/db/queries/keys";
 import type { ApiKey } from "@/db/schema";
 import { hashSecret } from "./secret";
 import { every } from "../every";
@@ -25,15 +26,28 @@ const KEYS_CAPACITY = 100_000;
  */
 const MISSES_CAPACITY = 10_000;
 
+/** Whether an account is suspended, as last read. */
+interface AccountEntry {
+  suspended: boolean;
+  loadedAt: number;
+}
+
 interface Caches {
   keys: Lru<string, Entry>;
   misses: Lru<string, number>;
   /** Cached secret hashes of each key id, so a change to a key drops every secret of it (current and previous). */
   hashesOfKey: Map<string, Set<string>>;
+  /** The state of the accounts keys belong to: a suspended account's keys are all refused, whoever holds them. */
+  accounts: Lru<string, AccountEntry>;
 }
 
 const holder = globalThis as unknown as { __llmaasKeyCaches?: Caches };
-const caches = (holder.__llmaasKeyCaches ??= { keys: new Lru(KEYS_CAPACITY), misses: new Lru(MISSES_CAPACITY), hashesOfKey: new Map() });
+const caches = (holder.__llmaasKeyCaches ??= {
+  keys: new Lru(KEYS_CAPACITY),
+  misses: new Lru(MISSES_CAPACITY),
+  hashesOfKey: new Map(),
+  accounts: new Lru(KEYS_CAPACITY),
+});
 
 function remember(hash: string, entry: Entry) {
   caches.misses.delete(hash);
@@ -56,8 +70,10 @@ export async function authenticateSecret(secret: string, now = Date.now()): Prom
       caches.misses.set(hash, now);
       return null;
     }
-    const { hash: current, lastUsedAt: _l, previousHash: _p, ...key } = row;
+    const { hash: current, lastUsedAt: _l, previousHash: _p, accountSuspendedAt, ...key } = row;
     entry = { key, loadedAt: now };
+    // Read in the same query: the account's state costs no second round trip.
+    caches.accounts.set(key.accountId, { suspended: Boolean(accountSuspendedAt), loadedAt: now });
     if (current !== hash) entry.graceUntil = row.previousExpiresAt?.getTime() ?? 0;
     remember(hash, entry);
   }
@@ -66,6 +82,25 @@ export async function authenticateSecret(secret: string, now = Date.now()): Prom
   if (entry.graceUntil !== undefined && entry.graceUntil <= now) return null;
   if (key.expiresAt && key.expiresAt.getTime() <= now) return null;
   return key;
+}
+
+/**
+ * Whether the account is suspended: then every key of it is refused, the
+ * console's and batches' too. Known for a few seconds at most, and dropped on
+ * every instance within a second of a change (watchKeyChanges).
+ */
+export async function accountSuspended(accountId: string, now = Date.now()): Promise<boolean> {
+  const entry = caches.accounts.get(accountId);
+  if (entry && now - entry.loadedAt <= TTL_MS) return entry.suspended;
+  const row = await findAccountSuspension({ accountId });
+  const suspended = Boolean(row?.suspendedAt);
+  caches.accounts.set(accountId, { suspended, loadedAt: now });
+  return suspended;
+}
+
+/** Drop what is known of an account's state (after it was suspended or unsuspended here). */
+export function forgetAccount(accountId: string): void {
+  caches.accounts.delete(accountId);
 }
 
 /** Drop every cached secret of a key (after it was revoked, rotated or limited here). */
@@ -78,21 +113,26 @@ export function clearKeyCache(): void {
   caches.keys.clear();
   caches.misses.clear();
   caches.hashesOfKey.clear();
+  caches.accounts.clear();
 }
 
 /** Entries held, for metrics. */
 export const keyCacheSize = () => ({ keys: caches.keys.size, misses: caches.misses.size });
 
 /**
- * Drop keys changed on any instance (revoked, rotated, limited) from this
- * instance's cache. Polling the database every few hundred milliseconds
- * bounds how long a revoked key keeps working anywhere, on both Postgres and
- * the embedded database.
+ * Drop keys changed on any instance (revoked, rotated, limited) and accounts
+ * suspended or unsuspended from this instance's cache. Polling the database
+ * every few hundred milliseconds bounds how long a revoked key, or a key of a
+ * suspended account, keeps working anywhere, on both Postgres and the
+ * embedded database.
  */
 export function watchKeyChanges(intervalMs = 400): () => void {
   // The database being briefly unreachable must not kill the watcher: every() keeps going.
   return every(intervalMs, async () => {
     const since = new Date(Date.now() - 10_000);
-    for (const { id } of await listKeysChangedSince({ since })) forgetKeyId(id);
+    for (const { id, kind } of await listKeyChangesSince({ since })) {
+      if (kind === "account") forgetAccount(id);
+      else forgetKeyId(id);
+    }
   });
 }

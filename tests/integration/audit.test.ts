@@ -8,7 +8,7 @@ import type { Caller } from "@/lib/console/authz";
 import { createKeyAs, rotateKeyAs } from "@/lib/console/keys";
 import { describeEachDriver } from "@/tests/support/databases";
 import { createTenant } from "@/tests/support/gateway";
-import { createUser } from "@/lib/accounts";
+import { createUser } from "@/lib/users";
 
 describeEachDriver("audit log", () => {
   it("records who did what from the console and the CLI, never a secret, and keeps every row", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createUser } from "@/lib/accounts";
+import { createUser } from "@/lib/users";
 import type { Caller } from "@/lib/console/authz";
 import { createKeyAs, listKeysAs, revokeKeyAs, rotateKeyAs, updateKeyLimitsAs } from "@/lib/console/keys";
 import { usageReport } from "@/lib/console/usage";

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { createUser } from "@/lib/accounts";
+import { createUser } from "@/lib/users";
 import type { Caller } from "@/lib/console/authz";
 import { budgetOverview, updateBudgetSettingsAs } from "@/lib/console/budget";
 import { usageReport } from "@/lib/console/usage";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { createUser } from "@/lib/accounts";
+import { createUser } from "@/lib/users";
 import { addCredit } from "@/lib/billing/credit";
 import type { Caller } from "@/lib/console/authz";
 import { localMonth } from "@/lib/console/zone";

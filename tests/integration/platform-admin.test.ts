@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { insertPrice } from "@/db/queries/prices";
-import { createUser } from "@/lib/accounts";
+import { createUser } from "@/lib/users";
 import type { Caller } from "@/lib/console/authz";
 import { createTier } from "@/lib/limits/tiers";
 import { main } from "@/lib/cli/main";

@@ -3,7 +3,8 @@ import { expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { bumpSessionVersion, findUserById } from "@/db/queries/users";
 import { users } from "@/db/schema";
-import { createAccount, createUser, setPassword, setUserEnabled } from "@/lib/accounts";
+import { createAccount } from "@/lib/accounts";
+import { createUser, setPassword, setUserEnabled } from "@/lib/users";
 import { describeEachDriver } from "@/tests/support/databases";
 
 /*

@@ -1,5 +1,6 @@
 import http from "node:http";
-import { createAccount, createUser } from "@/lib/accounts";
+import { createAccount } from "@/lib/accounts";
+import { createUser } from "@/lib/users";
 import { addBackend } from "@/lib/backends/registry";
 import { addModel } from "@/lib/models/manage";
 import { BackendRouter, type RouterOptions } from "@/lib/backends/router";

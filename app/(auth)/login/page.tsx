@@ -14,6 +14,7 @@ const notices: Record<string, string> = {
   "signed-out": "You have signed out.",
   "setup-done": "This platform is already set up: sign in with your account.",
   "account-created": "Your account is ready: sign in to continue.",
+  "password-changed": "Your password is changed: sign in with it.",
 };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
