@@ -224,7 +224,7 @@ test("every step of the onboarding left its row in the audit log", async ({ page
   await page.goto(`/admin/accounts/${accountId}`);
   await page.getByTestId("account-audit-link").click();
   await expect(page).toHaveURL(new RegExp(`/audit\\?account=${accountId}`));
-  const actions = await page.getByTestId("audit-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action")));
+  const actions = await page.locator('[data-testid="audit-row"] [data-action]').evaluateAll((cells) => cells.map((c) => c.getAttribute("data-action")));
   for (const action of [
     "account.create",
     "account.budget",
