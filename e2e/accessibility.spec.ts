@@ -70,7 +70,7 @@ for (const { path, fill } of PAGES) {
  * from the list.
  */
 const PLATFORM_PAGES: { path: string; dialogs?: string[] }[] = [
-  { path: "/admin/accounts", dialogs: ["create-account"] },
+  { path: "/accounts", dialogs: ["create-account"] },
   { path: "account", dialogs: ["create-member", "suspend-account"] },
   { path: "/members", dialogs: ["create-member"] },
   { path: "/change-password" },
@@ -88,9 +88,9 @@ for (const { path, dialogs = [] } of PLATFORM_PAGES) {
       } catch (err) {
         if (!String((err as { stderr?: string }).stderr ?? err).includes("already exists")) throw err;
       }
-      await page.goto("/admin/accounts?q=Axe+Check");
+      await page.goto("/accounts?q=Axe+Check");
       await page.getByTestId("account-link").filter({ visible: true }).first().click();
-      await page.waitForURL(/\/admin\/accounts\/[0-9a-f-]{36}$/);
+      await page.waitForURL(/\/accounts\/[0-9a-f-]{36}$/);
     } else await page.goto(path);
     await page.waitForLoadState("networkidle");
     expect(await violationsInBothSchemes(page), "page").toEqual([]);

@@ -33,8 +33,8 @@ test("an admin onboards a team entirely in the browser, and the team's key answe
   await signInAsAdmin(page);
   const accounts = new AccountsPage(page);
   // The Platform group of the menu, for superadmins.
-  await page.getByTestId("nav-admin-accounts").click();
-  await expect(page).toHaveURL(/\/admin\/accounts$/);
+  await page.getByTestId("nav-accounts").click();
+  await expect(page).toHaveURL(/\/accounts$/);
   await expect(accounts.rows.filter({ hasText: ADMIN.accountName })).toHaveCount(1);
 
   await accounts.create(team.account, "Tier 1");
@@ -132,7 +132,7 @@ test("suspending the account refuses its key at once; unsuspending restores it",
   test.skip(!accountId, "needs the onboarded account");
   await signInAsAdmin(page);
   const accounts = new AccountsPage(page);
-  await page.goto(`/admin/accounts/${accountId}`);
+  await page.goto(`/accounts/${accountId}`);
   await page.getByTestId("suspend-account").click();
   // The confirmation can be cancelled: nothing happens.
   await page.getByTestId("suspend-dialog").getByRole("button", { name: "Cancel" }).click();
@@ -150,7 +150,7 @@ test("suspending the account refuses its key at once; unsuspending restores it",
   await page.getByTestId("filter-account-status").selectOption("suspended");
   await expect(accounts.rows.filter({ hasText: team.account })).toHaveCount(1);
 
-  await page.goto(`/admin/accounts/${accountId}`);
+  await page.goto(`/accounts/${accountId}`);
   await accounts.unsuspend();
   await expect.poll(async () => (await chatWithKey(secret)).status, { timeout: 2_000 }).toBe(200);
 });
@@ -163,8 +163,8 @@ test("an account's admin manages its users on the Members page; members and othe
   const members = new AccountsPage(lead);
   await expect(members.memberRows).toHaveCount(2);
   // No Platform pages for an account's admin.
-  await expect(lead.getByTestId("nav-admin-accounts")).toHaveCount(0);
-  for (const path of ["/admin/accounts", `/admin/accounts/${accountId}`]) {
+  await expect(lead.getByTestId("nav-accounts")).toHaveCount(0);
+  for (const path of ["/accounts", `/accounts/${accountId}`]) {
     await lead.goto(path);
     await expect(lead.getByTestId("not-found")).toBeVisible();
   }
@@ -221,7 +221,7 @@ test("an account's admin manages its users on the Members page; members and othe
 test("every step of the onboarding left its row in the audit log", async ({ page }) => {
   test.skip(!accountId, "needs the onboarded account");
   await signInAsAdmin(page);
-  await page.goto(`/admin/accounts/${accountId}`);
+  await page.goto(`/accounts/${accountId}`);
   await page.getByTestId("account-audit-link").click();
   await expect(page).toHaveURL(new RegExp(`/audit\\?account=${accountId}`));
   const actions = await page.locator('[data-testid="audit-row"] [data-action]').evaluateAll((cells) => cells.map((c) => c.getAttribute("data-action")));
@@ -259,8 +259,8 @@ test("the account pages at 1440 and 390 pixels", async ({ page }) => {
   ] as const) {
     await page.setViewportSize({ width, height });
     for (const [path, name] of [
-      ["/admin/accounts", "accounts"],
-      [`/admin/accounts/${accountId}`, "account"],
+      ["/accounts", "accounts"],
+      [`/accounts/${accountId}`, "account"],
       ["/members", "members"],
       ["/change-password", "change-password"],
     ] as const) {
@@ -270,14 +270,14 @@ test("the account pages at 1440 and 390 pixels", async ({ page }) => {
       expect(scroll, `${path} at ${width} px`).toBeLessThanOrEqual(width);
       await screenshotBothSchemes(page, `${name}-${suffix}`);
     }
-    await page.goto(`/admin/accounts/${accountId}`);
+    await page.goto(`/accounts/${accountId}`);
     await page.getByTestId("create-member").click();
     await screenshotBothSchemes(page, `add-user-${suffix}`);
     await page.keyboard.press("Escape");
     await page.getByTestId("suspend-account").click();
     await screenshotBothSchemes(page, `suspend-${suffix}`);
     await page.keyboard.press("Escape");
-    await page.goto("/admin/accounts");
+    await page.goto("/accounts");
     await page.getByTestId("create-account").click();
     await screenshotBothSchemes(page, `create-account-${suffix}`);
   }

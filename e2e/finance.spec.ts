@@ -12,6 +12,8 @@ function ledger(account: string) {
 }
 
 test("finance reads the month's statement equal to the ledger, a negative adjustment shows with its reason, and the credit actions are in the audit log", async ({ browser }) => {
+  // Seven runs of the CLI, each a new Node process: longer than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   // A prepaid account with credit, an admin who makes a key, and a finance user.
   const name = unique("Globex");
   const created = llmaas("account", "create", "--name", name, "--tier", "Tier 1");

@@ -7,16 +7,16 @@ test("no console page scrolls sideways on a phone", async ({ page }) => {
   // Two dozen pages, and screenshots of seven in both schemes: longer than the default on a busy machine.
   test.setTimeout(120_000);
   await signInAsAdmin(page);
-  for (const path of ["/", "/chat", "/compare", "/transcribe", "/speech", "/embeddings", "/batches", "/models", "/models/fake-chat", "/models/add", "/keys", "/usage", "/budget", "/finance", "/finance/statement", "/audit", "/members", "/tiers", "/backends", "/prices", "/admin/accounts", "/change-password", "/no-such-page"]) {
+  for (const path of ["/", "/chat", "/compare", "/transcribe", "/speech", "/embeddings", "/batches", "/models", "/models/fake-chat", "/models/add", "/keys", "/usage", "/budget", "/finance", "/finance/statement", "/audit", "/members", "/tiers", "/backends", "/prices", "/accounts", "/change-password", "/no-such-page"]) {
     await page.goto(path);
     await page.waitForLoadState("networkidle");
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width, `${path} is ${width} px wide`).toBeLessThanOrEqual(390);
   }
   // One account's page, reached from the list.
-  await page.goto("/admin/accounts");
+  await page.goto("/accounts");
   await page.getByTestId("account-link").filter({ visible: true }).first().click();
-  await page.waitForURL(/\/admin\/accounts\/[0-9a-f-]{36}$/);
+  await page.waitForURL(/\/accounts\/[0-9a-f-]{36}$/);
   await page.waitForLoadState("networkidle");
   expect(await page.evaluate(() => document.documentElement.scrollWidth), "an account's page").toBeLessThanOrEqual(390);
   await page.goto("/models");

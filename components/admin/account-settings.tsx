@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { changeAccountBudgetAction, changeAccountTierAction, renameAccountAction, suspendAccountAction } from "@/app/(console)/admin/accounts/actions";
+import { changeAccountBudgetAction, changeAccountTierAction, renameAccountAction, suspendAccountAction } from "@/app/(console)/accounts/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";

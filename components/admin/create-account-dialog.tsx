@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { createAccountAction } from "@/app/(console)/admin/accounts/actions";
+import { createAccountAction } from "@/app/(console)/accounts/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -22,7 +22,7 @@ export function CreateAccountButton({ tiers }: { tiers: TierChoice[] }) {
   const [open, setOpen] = useState(false);
   const form = useActionForm(createAccountSchema, createAccountAction, ({ id }) => {
     setOpen(false);
-    router.push(`/admin/accounts/${id}`);
+    router.push(`/accounts/${id}`);
   });
   const close = () => {
     setOpen(false);

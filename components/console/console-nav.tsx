@@ -34,7 +34,7 @@ const pages: readonly ConsolePage[] = [
   { href: "/finance", label: "Finance", testId: "nav-finance", group: "Account", roles: ["admin", "finance"] },
   { href: "/members", label: "Members", testId: "nav-members", group: "Account", roles: ["admin", "finance"] },
   { href: "/audit", label: "Audit log", testId: "nav-audit", group: "Account", roles: ["admin", "finance"] },
-  { href: "/admin/accounts", label: "Accounts", testId: "nav-admin-accounts", group: "Platform", superadmin: true },
+  { href: "/accounts", label: "Accounts", testId: "nav-accounts", group: "Platform", superadmin: true },
   { href: "/tiers", label: "Tiers", testId: "nav-tiers", group: "Platform", superadmin: true },
   { href: "/backends", label: "Backends", testId: "nav-backends", group: "Platform", superadmin: true },
   { href: "/prices", label: "Prices", testId: "nav-prices", group: "Platform", superadmin: true },

@@ -1,6 +1,6 @@
 import { type Locator, type Page, expect } from "@playwright/test";
 
-/** The platform's account pages (/admin/accounts and /admin/accounts/[id]) and the users list they share with /members. */
+/** The platform's account pages (/accounts and /accounts/[id]) and the users list they share with /members. */
 export class AccountsPage {
   readonly rows: Locator;
   readonly memberRows: Locator;
@@ -15,7 +15,7 @@ export class AccountsPage {
   }
 
   async goto() {
-    await this.page.goto("/admin/accounts");
+    await this.page.goto("/accounts");
   }
 
   /** Creates an account from the list and lands on its page. */
@@ -25,13 +25,13 @@ export class AccountsPage {
     const select = this.page.getByTestId("account-tier");
     await select.selectOption((await select.locator("option", { hasText: `${tier} (` }).getAttribute("value"))!);
     await this.page.getByTestId("create-account-submit").click();
-    await this.page.waitForURL(/\/admin\/accounts\/[0-9a-f-]{36}$/);
+    await this.page.waitForURL(/\/accounts\/[0-9a-f-]{36}$/);
     await expect(this.page.getByRole("heading", { level: 1 })).toHaveText(name);
   }
 
   /** The account's id, from the address of its page. */
   idFromUrl(): string {
-    return /\/admin\/accounts\/([0-9a-f-]{36})/.exec(this.page.url())![1]!;
+    return /\/accounts\/([0-9a-f-]{36})/.exec(this.page.url())![1]!;
   }
 
   async addCredit(euros: string, note: string) {

@@ -23,7 +23,7 @@ vi.mock("@/auth", () => ({
 // Pages are not rendered here: a revalidation has nothing to refresh.
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
-const accounts = await import("@/app/(console)/admin/accounts/actions");
+const accounts = await import("@/app/(console)/accounts/actions");
 const members = await import("@/app/(console)/members/actions");
 
 type Person = Caller & { email: string };

@@ -13,7 +13,7 @@ import { createMemberAs, resetMemberPasswordAs, setMemberEnabledAs, setMemberRol
 
 const changed = () => {
   revalidatePath("/members");
-  revalidatePath("/admin/accounts/[id]", "page");
+  revalidatePath("/accounts/[id]", "page");
 };
 
 export async function createMemberAction(form: CreateMemberForm): Promise<ActionResult<{ id: string; email: string }>> {

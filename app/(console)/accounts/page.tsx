@@ -16,7 +16,7 @@ import { formatCount, formatDate, formatMoney } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Accounts" };
 
-const PATH = "/admin/accounts";
+const PATH = "/accounts";
 
 type Row = Awaited<ReturnType<typeof listAccountsAs>>["accounts"][number];
 

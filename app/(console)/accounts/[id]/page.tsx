@@ -33,11 +33,11 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
   const [tiers, list] = await Promise.all([tiersAs(caller), listMembersAs(caller, account.id, await searchParams)]);
   const tz = account.timezone ?? env().LLMAAS_TIMEZONE;
   const available = balance.balanceNanos - balance.reservedNanos;
-  const path = `/admin/accounts/${account.id}`;
+  const path = `/accounts/${account.id}`;
   return (
     <PageColumn wide>
       <nav aria-label="Breadcrumb" className="text-sm text-muted">
-        <Link href="/admin/accounts" className="underline-offset-2 hover:underline" data-testid="back-to-accounts">
+        <Link href="/accounts" className="underline-offset-2 hover:underline" data-testid="back-to-accounts">
           Accounts
         </Link>
         <span aria-hidden="true"> / </span>

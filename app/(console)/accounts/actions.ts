@@ -11,14 +11,14 @@ import { changeAccountBudgetAs, changeAccountTierAs, createAccountAs, renameAcco
  */
 
 const changed = (accountId: string) => {
-  revalidatePath("/admin/accounts");
-  revalidatePath(`/admin/accounts/${accountId}`);
+  revalidatePath("/accounts");
+  revalidatePath(`/accounts/${accountId}`);
 };
 
 export async function createAccountAction(form: CreateAccountForm): Promise<ActionResult<{ id: string }>> {
   return consoleAction("createAccount", async (caller) => {
     const account = await createAccountAs(caller, form);
-    revalidatePath("/admin/accounts");
+    revalidatePath("/accounts");
     return { id: account.id };
   });
 }
