@@ -128,7 +128,7 @@ test("an admin onboards a team entirely in the browser, and the team's key answe
   await again.context().close();
 });
 
-test("suspending the account refuses its key at once; unsuspending restores it", async ({ page }) => {
+test("suspending the account refuses its key at once; unsuspending restores it", async ({ page, browser }) => {
   test.skip(!accountId, "needs the onboarded account");
   await signInAsAdmin(page);
   const accounts = new AccountsPage(page);
@@ -142,6 +142,15 @@ test("suspending the account refuses its key at once; unsuspending restores it",
   await accounts.suspend("Invoice 2026-0042 unpaid");
   await expect(page.getByTestId("suspended-notice")).toBeVisible();
   await expect.poll(async () => (await chatWithKey(secret)).status, { timeout: 2_000 }).toBe(403);
+  // The team still signs in, and every page says why nothing answers.
+  const lead = await signedIn(browser, team.lead);
+  await expect(lead.getByTestId("account-suspended-banner")).toContainText("Contact the platform administrator");
+  await screenshotBothSchemes(lead, "suspended-overview");
+  await screenshotBothSchemes(page, "account-suspended");
+  const playground = await lead.request.post("/api/console/v1/chat/completions", { data: { model: "fake-chat", messages: [{ role: "user", content: "hi" }] } });
+  expect(playground.status()).toBe(403);
+  expect((await playground.json()).error.code).toBe("account_suspended");
+  await lead.context().close();
   const refused = await fetch(`${BASE_URL}/v1/models`, { headers: { authorization: `Bearer ${secret}` } });
   const error = ((await refused.json()) as { error: { code: string; message: string } }).error;
   expect(error.code).toBe("account_suspended");

@@ -1,4 +1,5 @@
 import { AlertBanner } from "@/components/budget/alert-banner";
+import { SuspendedBanner } from "@/components/console/suspended-banner";
 import { TopBar } from "@/components/console/top-bar";
 import { requireSession } from "@/lib/session";
 
@@ -16,6 +17,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       </a>
       <TopBar user={user} />
       <div className="xl:pl-52">
+        <SuspendedBanner accountId={user.accountId} />
         <AlertBanner caller={{ userId: user.id, accountId: user.accountId, role: user.role, superadmin: user.superadmin }} />
       </div>
       {/* Pages set their own width: playgrounds use the whole window, reading pages a column. */}

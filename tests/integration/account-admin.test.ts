@@ -1,7 +1,8 @@
 import { beforeAll, beforeEach, expect, it, vi } from "vitest";
 import { findAccountById } from "@/db/queries/accounts";
-import { findUserById } from "@/db/queries/users";
+import { findUserByEmail, findUserById } from "@/db/queries/users";
 import { listAuditAs } from "@/lib/audit/list";
+import { main } from "@/lib/cli/main";
 import type { Caller } from "@/lib/console/authz";
 import { createUser } from "@/lib/users";
 import { describeEachDriver } from "@/tests/support/databases";
@@ -190,5 +191,29 @@ describeEachDriver("account and user administration", () => {
     expect(text).not.toContain("temporary-123");
     expect(text).not.toContain("another-temporary");
     expect(text).not.toMatch(/password_?hash/i);
+  });
+
+  it("does the same from the CLI, through the same functions, audited as the CLI", async () => {
+    const quiet = { out: () => {}, err: () => {} };
+    const run = (...argv: string[]) => main(["node", "llmaas", ...argv], quiet, { manageDatabase: false });
+    const name = `Cli Co ${Date.now()}`;
+    expect(await run("account", "create", "--name", name, "--tier", "Tier 1")).toBe(0);
+    expect(await run("account", "rename", "--account", name, "--name", `${name} Ltd`)).toBe(0);
+    expect(await run("account", "rename", "--account", name, "--name", "x")).toBe(1);
+    const email = `cli-${Date.now()}@admin.test`;
+    expect(await run("user", "create", "--email", email, "--password", "temporary-cli", "--account", `${name} Ltd`, "--temporary")).toBe(0);
+    expect(await run("user", "role", "--email", email, "--role", "finance")).toBe(0);
+    expect(await run("user", "role", "--email", email, "--role", "owner")).toBe(1);
+    expect(await run("user", "password", "--email", email, "--password", "reset-by-cli", "--temporary")).toBe(0);
+    const user = (await findUserByEmail({ email }))!;
+    expect(user).toMatchObject({ role: "finance", mustChangePassword: true });
+    const account = (await findAccountById({ id: user.accountId }))!.account;
+    expect(account.name).toBe(`${name} Ltd`);
+    expect(await run("account", "suspend", "--account", `${name} Ltd`)).toBe(0);
+    expect((await findAccountById({ id: account.id }))!.account.suspendedAt).not.toBeNull();
+    expect(await run("account", "unsuspend", "--account", `${name} Ltd`)).toBe(0);
+    const { entries } = await listAuditAs(root, { account: account.id }, 100);
+    expect(entries.map((e) => e.action).sort()).toEqual(["account.create", "account.rename", "account.suspend", "account.unsuspend", "user.create", "user.password_reset", "user.role"]);
+    expect(entries.every((e) => e.actor.startsWith("cli:"))).toBe(true);
   });
 });

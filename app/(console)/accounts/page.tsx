@@ -33,7 +33,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
       header: "Name",
       sort: "name",
       cell: (a) => (
-        <Link href={`${PATH}/${a.id}`} className="font-medium underline-offset-2 hover:underline" data-testid="account-link">
+        <Link href={`${PATH}/${a.id}`} className="font-medium underline decoration-muted/50 underline-offset-4 hover:decoration-current" data-testid="account-link">
           {a.name}
         </Link>
       ),
