@@ -62,6 +62,11 @@ export interface Limiter {
   reserve(input: ReserveInput): Promise<Reservation>;
   /** Headers for requests that reserve nothing (model lists, errors before a reservation). */
   headersFor?(key: AuthenticatedKey): Promise<Record<string, string>>;
+  /**
+   * Where answered requests wait to be settled (in batches): their worst cases still hold the limits until
+   * then, so before refusing a request the limiter writes them and looks again.
+   */
+  settlements?: { readonly pending: number; flush(): Promise<void> };
 }
 
 /** A limiter that limits nothing: for tests of the pipeline alone. */

@@ -94,6 +94,7 @@ export class Gateway {
   constructor(readonly options: GatewayOptions) {
     this.settings = options;
     this.limiter = options.limiter ?? noLimits;
+    if (options.limiter) options.limiter.settlements = options.recorder;
     const limiter = this.limiter as Limiter & { held?: number; admissions?: { leased: number; database: number; leases: number } };
     this.metrics = new GatewayMetrics({
       router: options.router,

@@ -97,6 +97,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class DbLimiter implements Limiter {
   readonly instanceId = randomUUID();
+  settlements?: Limiter["settlements"];
   private accounts = new Map<string, AccountConfig>();
   private open = new Map<string, () => { promptTokens: number; completionTokens: number }>();
   private lastProgress = new Map<string, number>();
@@ -219,6 +220,7 @@ export class DbLimiter implements Limiter {
     let give = acct ? this.remnants(acct, acct.misses(wants)) : [];
     const deadline = Date.now() + LEASES.waitMs;
     let wait = 20;
+    let settled = false;
     let outcome: Awaited<ReturnType<typeof reserveLimits>>;
     for (;;) {
       try {
@@ -257,6 +259,12 @@ export class DbLimiter implements Limiter {
         acct.gives.push(...gives.filter((g) => g.amount === 0n));
       }
       if (give.length > 0) continue;
+      // Requests answered here but not settled yet still hold their worst cases: settle them, then look again.
+      if (!settled && this.settlements && this.settlements.pending > 0) {
+        settled = true;
+        await this.settlements.flush();
+        continue;
+      }
       if (outcome.elsewhere > 0n && Date.now() + wait < deadline) {
         await sleep(wait);
         wait = Math.min(wait * 2, 200);
