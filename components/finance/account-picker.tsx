@@ -1,9 +1,26 @@
 "use client";
 
 import Form from "next/form";
+import Link from "next/link";
 
 /** Superadmins pick the account (and month) whose figures they read. */
-export function AccountPicker({ action, accounts, accountId, months, month }: { action: string; accounts: { id: string; name: string }[]; accountId: string; months: string[]; month: string }) {
+export function AccountPicker({
+  action,
+  accounts,
+  accountId,
+  months,
+  month,
+  more = false,
+}: {
+  action: string;
+  /** The current account first, then the largest spenders. */
+  accounts: { id: string; name: string }[];
+  accountId: string;
+  months: string[];
+  month: string;
+  /** Whether other accounts exist beyond the list: say where to find them. */
+  more?: boolean;
+}) {
   const field = "h-9 rounded-md border border-field-border bg-field px-2 text-sm shadow-xs";
   const submit = (e: React.ChangeEvent<HTMLSelectElement>) => e.currentTarget.form?.requestSubmit();
   return (
@@ -30,6 +47,11 @@ export function AccountPicker({ action, accounts, accountId, months, month }: { 
           ))}
         </select>
       </label>
+      {more && (
+        <Link href="/accounts" className="inline-flex h-9 items-center text-sm text-muted underline-offset-2 hover:underline" data-testid="finance-find-account">
+          Another account: open it from Accounts
+        </Link>
+      )}
       <noscript>
         <button type="submit">Show</button>
       </noscript>

@@ -1,4 +1,3 @@
-import { listAccounts } from "@/db/queries/accounts";
 import { accountSpendForPlatform, monthlySpend, recentSpend, spendByModel, usageLinesBetween, listCreditsBetween } from "@/db/queries/finance";
 import { readBalance } from "@/db/queries/limits";
 import { ensureDaily } from "@/db/queries/usage-daily";
@@ -71,15 +70,19 @@ export async function financeOverview(caller: Caller, input: { accountId?: strin
   };
 }
 
+const PICKER_ACCOUNTS = 100;
+
 /** For superadmins: every account's spend this month and last, the largest and the fastest growing. */
 export async function platformSpend(caller: Caller, now = new Date()) {
   if (!caller.superadmin) return null;
   const thisMonth = monthWindow(now, "UTC");
   const lastMonth = monthWindow(new Date(thisMonth.start.getTime() - DAY), "UTC");
-  const [rows, accounts] = await Promise.all([accountSpendForPlatform({ from: lastMonth.start, middle: thisMonth.start, to: thisMonth.end }), listAccounts()]);
+  const rows = await accountSpendForPlatform({ from: lastMonth.start, middle: thisMonth.start, to: thisMonth.end });
   const growth = (r: (typeof rows)[number]) => (r.previousNanos > 0n ? Number(((r.currentNanos - r.previousNanos) * 10000n) / r.previousNanos) / 100 : null);
+  const bySpend = [...rows].sort((a, b) => (b.currentNanos > a.currentNanos ? 1 : b.currentNanos < a.currentNanos ? -1 : a.name.localeCompare(b.name)));
   return {
-    accounts: accounts.map((a) => ({ id: a.id, name: a.name })),
+    // The picker's choices: the accounts that spend most this month (any other is reached from its page under Accounts).
+    accounts: bySpend.slice(0, PICKER_ACCOUNTS).map((r) => ({ id: r.accountId, name: r.name })),
     largest: [...rows].sort((a, b) => (b.currentNanos > a.currentNanos ? 1 : -1)).slice(0, 5),
     growing: rows
       .filter((r) => growth(r) !== null)

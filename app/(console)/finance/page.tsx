@@ -36,7 +36,14 @@ export default async function FinancePage({ searchParams }: { searchParams: Prom
           </Link>
         }
       />
-      <AccountPicker action="/finance" accounts={platform?.accounts ?? []} accountId={o.account.id} months={o.months} month={o.month} />
+      <AccountPicker
+        action="/finance"
+        accounts={platform ? [o.account, ...platform.accounts.filter((a) => a.id !== o.account.id)] : []}
+        accountId={o.account.id}
+        months={o.months}
+        month={o.month}
+        more={platform !== null}
+      />
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <StatTile label={`Spend in ${o.month}`} value={formatMoney(current.costNanos)} testId="finance-month-spend" detail={current.changePercent === null ? "no spend the month before" : `${current.changePercent >= 0 ? "+" : ""}${current.changePercent.toFixed(1)} % on the month before`} />
         <StatTile label="Spend, last 12 months" value={formatMoney(o.series.reduce((s, m) => s + m.costNanos, 0n))} />
