@@ -170,6 +170,15 @@ async function sequentialStreams(url: string, body: string, secret: string | nul
 
 const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "-");
 
+const METRICS_TOKEN = "bench-metrics-token-0123456789";
+
+/** Requests the gateway's limits admitted so far: against leases (in memory) and reserved in the database. */
+async function admissions(base: string): Promise<{ lease: number; database: number }> {
+  const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const n = (path: string) => Number(new RegExp(`llmaas_limit_admissions_total\\{path="${path}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  return { lease: n("lease"), database: n("database") };
+}
+
 export async function benchGateway() {
   if (!existsSync("/usr/bin/wrk")) throw new Error("the gateway benchmark needs wrk: apt-get install -y wrk");
   if (hasTaskset && cores > 1) execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
@@ -199,6 +208,7 @@ export async function benchGateway() {
       LLMAAS_API_ONLY: "true",
       LLMAAS_LOG_LEVEL: "info",
       LLMAAS_SECRET_KEY: "bench-secret-key-bench-secret-key-0123",
+      LLMAAS_METRICS_TOKEN: METRICS_TOKEN,
       LLMAAS_DATA_DIR: path.join(os.tmpdir(), `llmaas-bench-${gatewayPort}`),
     },
     /llmaas is listening/,
@@ -221,7 +231,7 @@ export async function benchGateway() {
   wrk(`${gatewayUrl}/chat/completions`, 16, chat, far.secret, 3);
 
   const rows: Record<string, string | number>[] = [];
-  const row = (label: string, c: number, d: WrkResult, g: WrkResult, cpu: number) =>
+  const row = (label: string, c: number, d: WrkResult, g: WrkResult, cpu: number, leased: number) =>
     rows.push({
       run: label,
       connections: c,
@@ -234,25 +244,31 @@ export async function benchGateway() {
       "gateway CPU %": Math.round(cpu * 100),
       "CPU µs/req": Math.round((cpu * SECONDS * 1e6) / Math.max(1, g.requests)),
       errors: g.errors,
+      // Requests admitted against leases (no database round trip before the engine), the rest one by one.
+      "leased %": Number.isFinite(leased) ? Math.round(leased * 100) : "-",
     });
-  const measure = (url: string, c: number, body: string, secret: string) => {
+  const gatewayBase = `http://127.0.0.1:${gatewayPort}`;
+  const measure = async (url: string, c: number, body: string, secret: string) => {
+    const a0 = await admissions(gatewayBase);
     const c0 = cpuSeconds(gpid);
     const t0 = performance.now();
     const r = wrk(url, c, body, secret);
     const cpu = (cpuSeconds(gpid) - c0) / ((performance.now() - t0) / 1000);
-    return { r, cpu };
+    const a1 = await admissions(gatewayBase);
+    const leased = (a1.lease - a0.lease) / (a1.lease - a0.lease + a1.database - a0.database);
+    return { r, cpu, leased };
   };
 
   for (const c of [1, 16, 64]) {
     const d = wrk(`${engineUrl}/chat/completions`, c, direct, null);
-    const { r: g, cpu } = measure(`${gatewayUrl}/chat/completions`, c, chat, far.secret);
-    row("chat, far from limits", c, d, g, cpu);
+    const { r: g, cpu, leased } = await measure(`${gatewayUrl}/chat/completions`, c, chat, far.secret);
+    row("chat, far from limits", c, d, g, cpu, leased);
   }
   const sd = await sequentialStreams(`${engineUrl}/chat/completions`, streamBody("echo"), null, SEQUENTIAL_STREAMS);
   const sg = await sequentialStreams(`${gatewayUrl}/chat/completions`, streamBody("m"), far.secret, SEQUENTIAL_STREAMS);
   const streamedDirect = wrk(`${engineUrl}/chat/completions`, 32, streamBody("echo"), null);
-  const { r: streamedGateway, cpu: streamCpu } = measure(`${gatewayUrl}/chat/completions`, 32, streamBody("m"), far.secret);
-  row("streamed chat, far", 32, streamedDirect, streamedGateway, streamCpu);
+  const { r: streamedGateway, cpu: streamCpu, leased: streamLeased } = await measure(`${gatewayUrl}/chat/completions`, 32, streamBody("m"), far.secret);
+  row("streamed chat, far", 32, streamedDirect, streamedGateway, streamCpu, streamLeased);
 
   // Near the limit: before each row, the hourly limit is set to what the hour already counts plus NEAR_MARGIN.
   const NEAR_MARGIN = Number(process.env.BENCH_NEAR_MARGIN ?? 200_000);
@@ -269,8 +285,8 @@ export async function benchGateway() {
     // Tier changes reach the gateway within its account cache's lifetime.
     await new Promise((r) => setTimeout(r, 2_500));
     const d = wrk(`${engineUrl}/chat/completions`, c, direct, null);
-    const { r: g, cpu } = measure(`${gatewayUrl}/chat/completions`, c, chat, near.secret);
-    row(`chat, ${NEAR_MARGIN / 1000}k tokens left`, c, d, g, cpu);
+    const { r: g, cpu, leased } = await measure(`${gatewayUrl}/chat/completions`, c, chat, near.secret);
+    row(`chat, ${NEAR_MARGIN / 1000}k tokens left`, c, d, g, cpu, leased);
   }
   const loaded = rssMiB(gpid);
 

@@ -113,6 +113,7 @@ export class DbLimiter implements Limiter {
   /** When this instance's heartbeat last reached the database (real time); leases are drawn from only while it is recent. */
   private lastBeatOk = 0;
   private started = false;
+  private lastCallError = 0;
 
   /** Reservations this instance holds now (taken, not yet settled), against leases or in the database. */
   get held(): number {
@@ -376,7 +377,8 @@ export class DbLimiter implements Limiter {
       } catch (err) {
         // Nothing was granted; the gives go with the next call.
         acct.gives.push(...gives);
-        log.warn("lease call failed", errorFields(err));
+        if (Date.now() - this.lastCallError > 5_000) log.warn("lease call failed", errorFields(err));
+        this.lastCallError = Date.now();
       } finally {
         acct.pending = null;
       }
@@ -395,13 +397,19 @@ export class DbLimiter implements Limiter {
     return gives;
   }
 
-  /** What a reservation in the database says of the windows: whether leases must stop (or may start again). */
+  /**
+   * What a reservation in the database says of the windows: whether leases must stop (or may start again).
+   * A limit found near has this instance's leases on it closed: near a limit, room held unused here would be
+   * missing to requests of other instances.
+   */
   private observeExact(acct: AccountLeases, plan: Plan, states: CounterState[], wants: Want[]) {
     plan.holds.forEach((h, i) => {
       if (h.limit === null) return;
       const w = wants.find((x) => x.limit.scopeId === h.scopeId && x.limit.metric === h.metric);
+      if (!w) return;
       const s = states[i]!;
-      w?.limit.observe(h.windowStart.getTime(), h.limit - s.used - s.reserved, s.oldest);
+      w.limit.observe(h.windowStart.getTime(), h.limit - s.used - s.reserved, s.oldest);
+      if (w.limit.near) acct.gives.push(...acct.close(w.limit));
     });
   }
 
