@@ -12,7 +12,8 @@ export interface AuditQuery {
   accountId: string | null;
   action?: string;
   actor?: string;
-  before?: { at: Date; id: number };
+  /** The last entry of the previous page: its time exact to the microsecond, and its id. */
+  before?: { at: string; id: number };
   limit?: number;
 }
 
@@ -23,10 +24,10 @@ export async function listAuditEntries({ accountId, action, actor, before, limit
     accountId === null ? undefined : eq(auditLog.accountId, accountId),
     action ? or(eq(auditLog.action, action), ilike(auditLog.action, `${action.replace(/[%_\\]/g, "\\$&")}.%`)) : undefined,
     actor ? ilike(auditLog.actor, `%${actor.replace(/[%_\\]/g, "\\$&")}%`) : undefined,
-    before ? sql`(${auditLog.at}, ${auditLog.id}) < (${before.at.toISOString()}::timestamptz, ${before.id})` : undefined,
+    before ? sql`(${auditLog.at}, ${auditLog.id}) < (${before.at}::timestamptz, ${before.id})` : undefined,
   ];
   return db
-    .select({ ...getTableColumns(auditLog), accountName: accounts.name })
+    .select({ ...getTableColumns(auditLog), atExact: sql<string>`${auditLog.at}::text`, accountName: accounts.name })
     .from(auditLog)
     .leftJoin(accounts, eq(accounts.id, auditLog.accountId))
     .where(and(...where))

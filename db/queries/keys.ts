@@ -22,6 +22,8 @@ const listColumns = {
   outputTokensPerHour: apiKeys.outputTokensPerHour,
   outputTokensPerDay: apiKeys.outputTokensPerDay,
   createdAt: apiKeys.createdAt,
+  /** Exact to the microsecond, as a page's cursor needs it (a Date keeps milliseconds only). */
+  createdAtExact: sql<string>`${apiKeys.createdAt}::text`,
   lastUsedAt: apiKeys.lastUsedAt,
   expiresAt: apiKeys.expiresAt,
   revokedAt: apiKeys.revokedAt,
@@ -69,7 +71,7 @@ export async function listKeysForAccount({
   status?: KeyStatus;
   search?: string;
   /** The last row of the previous page. */
-  before?: { createdAt: Date; id: string };
+  before?: { createdAt: string; id: string };
   limit?: number;
   includeConsole?: boolean;
 }) {
@@ -85,7 +87,7 @@ export async function listKeysForAccount({
         includeConsole ? undefined : eq(apiKeys.kind, "api"),
         status ? statusFilter(status) : undefined,
         search ? or(ilike(apiKeys.name, `%${search}%`), ilike(apiKeys.prefix, `${search}%`)) : undefined,
-        before ? sql`(${apiKeys.createdAt}, ${apiKeys.id}) < (${before.createdAt.toISOString()}::timestamptz, ${before.id}::uuid)` : undefined,
+        before ? sql`(${apiKeys.createdAt}, ${apiKeys.id}) < (${before.createdAt}::timestamptz, ${before.id}::uuid)` : undefined,
       ),
     )
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))

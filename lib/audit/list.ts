@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { listAuditEntries } from "@/db/queries/audit";
 import { type Caller, readsAccount, requireThat } from "@/lib/console/authz";
+import { decodeCursor, encodeCursor } from "@/lib/console/keyset";
 
 export const auditQuerySchema = z.object({
   action: z.string().trim().max(60).optional().catch(undefined),
@@ -20,10 +21,10 @@ const PAGE = 50;
 export async function listAuditAs(caller: Caller, query: AuditListQuery, limit = PAGE) {
   requireThat(readsAccount(caller), "The audit log is for account admins, finance and platform administrators");
   const q = auditQuerySchema.parse(query);
-  const [at, id] = (q.after ?? "").split("|");
-  const before = at && id && !Number.isNaN(Date.parse(at)) && /^\d+$/.test(id) ? { at: new Date(at), id: Number(id) } : undefined;
+  const [at, id] = decodeCursor(q.after, 2) ?? [];
+  const before = at && id && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(at) && /^\d+$/.test(id) ? { at, id: Number(id) } : undefined;
   const rows = await listAuditEntries({ accountId: caller.superadmin ? (q.account ?? null) : caller.accountId, action: q.action || undefined, actor: q.actor || undefined, before, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { entries: page, next: rows.length > limit && last ? `${last.at.toISOString()}|${last.id}` : null, query: q };
+  return { entries: page, next: rows.length > limit && last ? encodeCursor([last.atExact, String(last.id)]) : null, query: q };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decodeCursor, encodeCursor } from "./keyset";
 import { type KeyStatus, findApiKeyForAccount, listKeysForAccount } from "@/db/queries/keys";
 import { spendByKeySince } from "@/db/queries/usage-reports";
 import { badRequest, notFound } from "@/lib/errors";
@@ -22,11 +23,10 @@ export type KeyListQuery = z.input<typeof listSchema>;
 
 const PAGE = 25;
 
+/** The last row of the previous page, from its opaque cursor: [created at, exact; id]. */
 function cursorOf(after: string | undefined) {
-  if (!after) return undefined;
-  const [at, id] = after.split("|");
-  const createdAt = new Date(at ?? "");
-  if (Number.isNaN(createdAt.getTime()) || !z.string().uuid().safeParse(id).success) return undefined;
+  const [createdAt, id] = decodeCursor(after, 2) ?? [];
+  if (!createdAt || !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(createdAt) || !z.uuid().safeParse(id).success) return undefined;
   return { createdAt, id: id! };
 }
 
@@ -51,7 +51,7 @@ export async function listKeysAs(caller: Caller, query: KeyListQuery = {}, now =
   const last = page.at(-1);
   return {
     keys: page.map((k) => ({ ...k, status: keyStatus(k, now), spendMonthNanos: spend.get(k.id) ?? 0n })),
-    next: rows.length > PAGE && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
+    next: rows.length > PAGE && last ? encodeCursor([last.createdAtExact, last.id]) : null,
   };
 }
 

@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { getDb } from "@/db/client";
 import { createUser } from "@/lib/users";
 import type { Caller } from "@/lib/console/authz";
 import { createKeyAs, listKeysAs, revokeKeyAs, rotateKeyAs, updateKeyLimitsAs } from "@/lib/console/keys";
@@ -64,6 +66,27 @@ describeEachDriver("console keys: roles, tenancy and rotation", () => {
     expect(seenByAdmin).toEqual(expect.arrayContaining(["member key", "colleague key", "test"]));
     expect((await listKeysAs(finance)).keys.length).toBe(seenByAdmin.length);
     expect((await listKeysAs(otherAdmin)).keys.map((k) => k.id)).not.toContain(mine.key.id);
+  });
+
+  it("pages through keys created within one millisecond without repeating or skipping any", async () => {
+    const t = await createTenant();
+    const owner: Caller = { userId: t.user.id, accountId: t.account.id, role: "admin", superadmin: false };
+    for (let i = 0; i < 59; i++) await createKeyAs(owner, { name: `burst ${i}` });
+    const db = await getDb();
+    // Every key in the same millisecond, a microsecond apart.
+    await db.execute(sql`update api_keys k set created_at = '2026-11-30 10:00:00.123'::timestamptz + (n.n * interval '1 microsecond')
+      from (select id, row_number() over (order by id) as n from api_keys where account_id = ${t.account.id}::uuid) n
+      where k.id = n.id`);
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const list = await listKeysAs(owner, after ? { after } : {});
+      seen.push(...list.keys.map((k) => k.id));
+      if (!list.next) break;
+      after = list.next;
+    }
+    expect(seen.length).toBe(60);
+    expect(new Set(seen).size).toBe(60);
   });
 
   it("refuses finance every change and hides other people's keys behind 404", async () => {
