@@ -72,7 +72,7 @@ async function main() {
 
   let stopping = false;
   const serveMetrics = metricsHandler(runtime.gateway.metrics, settings.LLMAAS_METRICS_TOKEN ?? null);
-  const api = apiListener((request) => runtime.gateway.handle(request), fallback);
+  const api = apiListener((request) => runtime.gateway.reply(request), fallback);
   const server = http.createServer((req, res) => {
     // While draining, every answer tells the client to open its next connection elsewhere.
     if (stopping) res.setHeader("connection", "close");

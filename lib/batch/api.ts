@@ -4,6 +4,7 @@ import { cancelBatchForAccount, countLines, findBatchForAccount, insertBatch, li
 import { deleteFileForAccount, findFileForAccount, insertFile, listFilesForAccount } from "@/db/queries/files";
 import { AppError, badRequest, notFound } from "../errors";
 import { validate } from "../gateway/body";
+import type { ApiRequest } from "../gateway/wire";
 import { BATCH_ENDPOINTS } from "./lines";
 import { batchObject, fileObject, newBatchId, newFileId } from "./objects";
 import { fileStorage } from "./storage";
@@ -19,7 +20,7 @@ const COMPLETION_WINDOW_MS = 24 * 3_600_000;
 const noSuchFile = (id: string, param: string | null = null) => notFound(`No such File object: ${id}`, param, "file_not_found");
 const noSuchBatch = (id: string) => notFound(`No such Batch object: ${id}`, null, "batch_not_found");
 
-export async function createFile({ request, accountId, maxBytes }: { request: Request; accountId: string; maxBytes: number }) {
+export async function createFile({ request, accountId, maxBytes }: { request: ApiRequest; accountId: string; maxBytes: number }) {
   const storage = fileStorage();
   const id = newFileId();
   const key = `${accountId}/${id}`;

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import Busboy from "busboy";
 import { AppError, badRequest } from "../errors";
+import type { ApiRequest } from "../gateway/wire";
 import type { FileStorage } from "./storage";
 
 export interface Upload {
@@ -17,7 +18,7 @@ const tooLarge = (limit: number) =>
  * `key` as it arrives (never the whole file in memory), and its other
  * fields as text. Over `maxBytes`, the stored part is deleted and 413 is thrown.
  */
-export async function receiveUpload(request: Request, options: { storage: FileStorage; key: string; maxBytes: number }): Promise<Upload> {
+export async function receiveUpload(request: ApiRequest, options: { storage: FileStorage; key: string; maxBytes: number }): Promise<Upload> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\b/i.test(type)) {
     throw badRequest(`Unsupported content type '${type || "(none)"}': send the file as multipart/form-data`, null, "unsupported_content_type");

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { AppError, badRequest } from "../errors";
+import type { ApiRequest } from "./wire";
 
-async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+async function readLimited(request: ApiRequest, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (request.bytes) return request.bytes(limit, () => tooLarge(limit));
   if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -42,7 +44,7 @@ export function jsonDepthExceeds(value: unknown, max: number): boolean {
 }
 
 /** The request's JSON object, within the size limit, with OpenAI-style errors for everything else. */
-export async function readJsonBody(request: Request, limit: number): Promise<Record<string, unknown>> {
+export async function readJsonBody(request: ApiRequest, limit: number): Promise<Record<string, unknown>> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     throw badRequest(
@@ -68,7 +70,7 @@ export async function readJsonBody(request: Request, limit: number): Promise<Rec
 }
 
 /** Multipart form data within the size limit. */
-export async function readFormBody(request: Request, limit: number): Promise<FormData> {
+export async function readFormBody(request: ApiRequest, limit: number): Promise<FormData> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\b/i.test(type)) {
     throw badRequest(`Unsupported content type '${type || "(none)"}': send the file as multipart/form-data`, null, "unsupported_content_type");

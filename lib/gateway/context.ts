@@ -5,6 +5,7 @@ import type { NewUsageEvent } from "@/db/queries/usage";
 import type { Target } from "../backends/router";
 import type { AuthenticatedKey } from "../keys/cache";
 import type { CatalogueModel } from "./catalogue";
+import type { ApiRequest } from "./wire";
 
 /** Units a request consumed, as the ledger and usage table count them. */
 export interface UsageCounts {
@@ -120,7 +121,7 @@ export class RequestContext {
   private finished = false;
 
   constructor(
-    readonly request: Request,
+    readonly request: ApiRequest,
     readonly requestId: string,
     readonly endpoint: string,
     private readonly onFinish: (ctx: RequestContext, status: number, errorCode: string | null) => Promise<void>,

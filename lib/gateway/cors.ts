@@ -6,6 +6,8 @@
  * exposes nothing a page could not already send; LLMAAS_CORS_ORIGINS narrows it.
  */
 
+import type { ApiRequest } from "./wire";
+
 /** "*" (any origin), a list of exact origins, or null (no cross-origin access). */
 export type CorsPolicy = "*" | readonly string[] | null;
 
@@ -37,7 +39,7 @@ export function corsHeaders(policy: CorsPolicy, origin: string | null): Record<s
 }
 
 /** The answer to a preflight (OPTIONS) request: what a browser may send, cached for a day. */
-export function preflight(policy: CorsPolicy, request: Request): Response {
+export function preflight(policy: CorsPolicy, request: ApiRequest): Response {
   const allowed = corsHeaders(policy, request.headers.get("origin"));
   if (!allowed["access-control-allow-origin"]) return new Response(null, { status: 204, headers: { allow: "GET, POST, OPTIONS" } });
   const { "access-control-expose-headers": _exposed, ...headers } = allowed;

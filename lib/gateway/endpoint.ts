@@ -5,6 +5,7 @@ import type { PriceBook } from "../billing/prices";
 import type { AuthenticatedKey } from "../keys/cache";
 import type { Catalogue, CatalogueModel } from "./catalogue";
 import type { UsageCounts } from "./context";
+import type { ApiRequest } from "./wire";
 
 /*
  * An endpoint is a declaration; the pipeline (pipeline.ts) runs its steps.
@@ -40,7 +41,7 @@ interface Route {
 
 /** What the pipeline hands an endpoint that calls no model. */
 export interface DataCall {
-  request: Request;
+  request: ApiRequest;
   key: AuthenticatedKey;
   /** The path pattern's groups. */
   params: string[];
@@ -116,7 +117,7 @@ export interface ModelEndpoint<Body extends { model: string } = { model: string 
   kind: "model";
   capability: Capability;
   /** The request's fields; a JSON object within the body limit unless said otherwise. */
-  read?(request: Request, settings: GatewaySettings): Promise<unknown>;
+  read?(request: ApiRequest, settings: GatewaySettings): Promise<unknown>;
   schema: z.ZodType<Body>;
   /** Checks that need no model: they answer before the model is looked up. */
   check?(body: Body): void;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import type { ApiRequest, GatewayReply } from "./wire";
 
 /** How long a connection answered before its upload ended keeps reading (and dropping) the rest. */
 const LINGER_MS = 10_000;
@@ -56,28 +57,111 @@ function closeLingering(req: IncomingMessage): void {
   };
 }
 
-/** A Node request as a Web Request whose signal aborts when the client goes away. */
-export function toWebRequest(req: IncomingMessage, res: ServerResponse): Request {
-  const controller = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  const host = req.headers.host ?? "localhost";
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    if (Array.isArray(v)) for (const item of v) headers.append(k, item);
-    else headers.set(k, v);
+/**
+ * A Node request as the pipeline reads it (an ApiRequest): its headers as
+ * Node parsed them, a signal that aborts when the client goes away, and its
+ * body read straight from the socket; a Web stream of it is made only for
+ * a part that asks for one (a file upload).
+ */
+class NodeRequest implements ApiRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly signal: AbortSignal;
+  readonly headers: { get(name: string): string | null };
+  private stream: ReadableStream<Uint8Array> | null | undefined;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    res: ServerResponse,
+  ) {
+    // Throws on a Host header no URL can hold.
+    this.url = new URL(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`).href;
+    this.method = req.method ?? "GET";
+    const controller = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    this.signal = controller.signal;
+    const raw = req.headers;
+    this.headers = {
+      get(name) {
+        const v = raw[name.toLowerCase()];
+        return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+      },
+    };
   }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(`http://${host}${req.url ?? "/"}`, {
-    method: req.method,
-    headers,
-    body: hasBody ? bodyStream(req) : undefined,
-    signal: controller.signal,
-    // @ts-expect-error Node's fetch needs this for a streamed request body
-    duplex: "half",
-  });
+
+  private get hasBody(): boolean {
+    return this.method !== "GET" && this.method !== "HEAD";
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.stream === undefined) this.stream = this.hasBody ? bodyStream(this.req) : null;
+    return this.stream;
+  }
+
+  /** Past `limit` bytes the rest is left unread: the listener drops it after the answer (see closeLingering). */
+  bytes(limit: number, tooLarge: () => Error): Promise<Uint8Array> {
+    const req = this.req;
+    if (!this.hasBody) return Promise.resolve(new Uint8Array());
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const stop = () => {
+        req.off("data", onData);
+        req.off("end", onEnd);
+        req.off("close", onClose);
+      };
+      const onData = (chunk: Buffer) => {
+        size += chunk.byteLength;
+        if (size > limit) {
+          stop();
+          req.pause();
+          reject(tooLarge());
+        } else chunks.push(chunk);
+      };
+      const onEnd = () => {
+        stop();
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      };
+      const onClose = () => {
+        if (req.complete) return;
+        stop();
+        reject(new Error("the client closed the connection during the upload"));
+      };
+      req.on("data", onData);
+      req.once("end", onEnd);
+      req.once("close", onClose);
+    });
+  }
+}
+
+/** Write a gateway's reply to a Node response: a whole body at once, with its length; a streamed one chunk by chunk, flushing each. */
+export async function sendReply(res: ServerResponse, reply: GatewayReply): Promise<void> {
+  const body = reply.body;
+  if (body === null || typeof body === "string") {
+    res.writeHead(reply.status, body === null ? reply.headers : { ...reply.headers, "content-length": Buffer.byteLength(body) });
+    res.end(body ?? undefined);
+    return;
+  }
+  res.writeHead(reply.status, reply.headers);
+  const onClose = () => {
+    if (!res.writableFinished) void body.cancel().catch(() => {});
+  };
+  res.on("close", onClose);
+  try {
+    for (;;) {
+      const chunk = await body.next();
+      if (chunk === null) break;
+      if (!res.write(chunk)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+      if (res.destroyed) break;
+    }
+  } catch {
+    // The body failed, or was cancelled because the client left.
+  } finally {
+    res.off("close", onClose);
+    if (!res.destroyed) res.end();
+  }
 }
 
 /** Write a Web Response to a Node response, chunk by chunk, flushing each at once. */
@@ -119,7 +203,7 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
  * `fallback` (Next.js in the real server).
  */
 export function apiListener(
-  handle: (request: Request) => Promise<Response>,
+  handle: (request: ApiRequest) => Promise<GatewayReply | Response>,
   fallback: (req: IncomingMessage, res: ServerResponse) => void,
 ) {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -130,9 +214,9 @@ export function apiListener(
     }
     // An answer of the API is data, never a document a browser should guess the type of.
     res.setHeader("x-content-type-options", "nosniff");
-    let request: Request;
+    let request: ApiRequest;
     try {
-      request = toWebRequest(req, res);
+      request = new NodeRequest(req, res);
     } catch {
       // A Host header no URL can hold.
       res.writeHead(400, { "content-type": "application/json", connection: "close" });
@@ -147,7 +231,7 @@ export function apiListener(
           res.setHeader("connection", "close");
           closeLingering(req);
         }
-        return sendWebResponse(res, response);
+        return response instanceof Response ? sendWebResponse(res, response) : sendReply(res, response);
       })
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -15,6 +15,7 @@ import { GatewayMetrics } from "./metrics";
 import { RequestEnds } from "./settle";
 import { relayStream } from "./sse";
 import type { UsageRecorder } from "./usage";
+import { type ApiRequest, type GatewayReply, chunksOf, replyOf, toResponse } from "./wire";
 
 export interface GatewayOptions {
   catalogue: Catalogue;
@@ -55,7 +56,10 @@ export const suspendedAccount = () =>
 
 const clientClosed = () => new AppError(499, "invalid_request_error", "The client closed the request", null, "client_closed_request");
 
-export const jsonResponse = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+interface ServeOptions {
+  key?: AuthenticatedKey;
+  batch?: BatchLine;
+}
 
 /**
  * The request pipeline. Every request takes the same steps, in order:
@@ -133,14 +137,19 @@ export class Gateway {
    * header; everything else (limits, billing, usage) is the same. A batch
    * worker passes `key` and `batch` (see BatchLine).
    */
-  handle(request: Request, options: { key?: AuthenticatedKey; batch?: BatchLine } = {}): Promise<Response> {
+  async handle(request: ApiRequest, options: ServeOptions = {}): Promise<Response> {
+    return toResponse(await this.reply(request, options));
+  }
+
+  /** Serve one API request, answered as a GatewayReply (what the production listener writes as it is). */
+  reply(request: ApiRequest, options: ServeOptions = {}): Promise<GatewayReply> {
     return withLogFields({}, () => this.serve(request, options));
   }
 
-  private async serve(request: Request, options: { key?: AuthenticatedKey; batch?: BatchLine }): Promise<Response> {
+  private async serve(request: ApiRequest, options: ServeOptions): Promise<GatewayReply> {
     // Browsers ask before a cross-origin call; the console's own calls (with `key`) are same-origin.
     const cors = options.key ? null : (this.options.cors ?? null);
-    if (request.method === "OPTIONS" && !options.key) return preflight(cors, request);
+    if (request.method === "OPTIONS" && !options.key) return replyOf(preflight(cors, request));
     const pathname = new URL(request.url).pathname.replace(/\/+$/, "") || "/";
     const found = this.match(request.method, pathname);
     const endpoint = typeof found === "object" && found ? found.endpoint : null;
@@ -158,12 +167,12 @@ export class Gateway {
       addLogFields({ accountId: ctx.key.accountId, keyId: ctx.key.id });
       // Whichever key it is (an API key, the console's, a batch's): a suspended account's are all refused.
       if (await accountSuspended(ctx.key.accountId)) throw suspendedAccount();
-      const response = found.endpoint.kind === "model" ? await this.runModel(ctx, found.endpoint) : await this.runData(ctx, found.endpoint, found.params);
+      const reply = found.endpoint.kind === "model" ? await this.runModel(ctx, found.endpoint) : await this.runData(ctx, found.endpoint, found.params);
       // A stream's relay finishes it when the stream ends.
-      if (!(ctx.streamed && response.status === 200)) await ctx.finish(response.status, null);
+      if (!(ctx.streamed && reply.status === 200)) await ctx.finish(reply.status, null);
       await this.rateLimitHeaders(ctx);
-      for (const k in ctx.headers) response.headers.set(k, ctx.headers[k]!);
-      return response;
+      Object.assign(reply.headers, ctx.headers);
+      return reply;
     } catch (err) {
       const e = toAppError(err);
       if (e.status >= 500 && !(err instanceof AppError)) {
@@ -171,7 +180,7 @@ export class Gateway {
       }
       await ctx.finish(e.status, e.code ?? e.type);
       await this.rateLimitHeaders(ctx);
-      return e.toResponse(ctx.headers);
+      return { status: e.status, headers: { "content-type": "application/json", ...e.headers, ...ctx.headers }, body: JSON.stringify(e.toJSON()) };
     }
   }
 
@@ -181,7 +190,7 @@ export class Gateway {
     Object.assign(ctx.headers, await this.limiter.headersFor(ctx.key).catch(() => ({})));
   }
 
-  private async authenticate(request: Request) {
+  private async authenticate(request: ApiRequest) {
     const header = request.headers.get("authorization") ?? "";
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) throw invalidKey();
@@ -190,7 +199,7 @@ export class Gateway {
     return key;
   }
 
-  private async runData(ctx: RequestContext, endpoint: DataEndpoint, params: string[]): Promise<Response> {
+  private async runData(ctx: RequestContext, endpoint: DataEndpoint, params: string[]): Promise<GatewayReply> {
     const out = await endpoint.serve({
       request: ctx.request,
       key: ctx.key!,
@@ -198,11 +207,11 @@ export class Gateway {
       settings: this.settings,
       json: () => readJsonBody(ctx.request, this.settings.maxBodyBytes),
     });
-    return out instanceof Response ? out : jsonResponse(out);
+    return out instanceof Response ? replyOf(out) : json(out);
   }
 
   /** The steps of a request to a model, each from the endpoint's declaration. */
-  private async runModel(ctx: RequestContext, endpoint: AnyModelEndpoint): Promise<Response> {
+  private async runModel(ctx: RequestContext, endpoint: AnyModelEndpoint): Promise<GatewayReply> {
     const settings = this.settings;
     const raw = endpoint.read ? await endpoint.read(ctx.request, settings) : await readJsonBody(ctx.request, settings.maxBodyBytes);
     const body = validate(endpoint.schema, raw);
@@ -236,7 +245,7 @@ export class Gateway {
     // A generation answered at once: its first token is its answer.
     if (worst.outputTokens) ctx.firstToken();
     Object.assign(ctx.usage, reply.usage);
-    return replyResponse(reply, answer);
+    return replyFrom(reply, answer);
   }
 
   /**
@@ -321,9 +330,11 @@ function linkedController(signal: AbortSignal): AbortController {
   return controller;
 }
 
-function replyResponse(reply: Reply, answer: BackendAnswer): Response {
-  if (reply.body instanceof ReadableStream) return new Response(reply.body, { status: 200, headers: { "content-type": reply.type ?? "application/octet-stream" } });
+const json = (body: unknown): GatewayReply => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+function replyFrom(reply: Reply, answer: BackendAnswer): GatewayReply {
+  if (reply.body instanceof ReadableStream) return { status: 200, headers: { "content-type": reply.type ?? "application/octet-stream" }, body: chunksOf(reply.body) };
   answer.abandon();
-  if (typeof reply.body === "string") return new Response(reply.body, { status: 200, headers: { "content-type": reply.type ?? "text/plain; charset=utf-8" } });
-  return jsonResponse(reply.body);
+  if (typeof reply.body === "string") return { status: 200, headers: { "content-type": reply.type ?? "text/plain; charset=utf-8" }, body: reply.body };
+  return json(reply.body);
 }

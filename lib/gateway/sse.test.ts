@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Dispatched } from "../backends/router";
 import { RequestContext } from "./context";
 import { relayStream } from "./sse";
+import { toResponse } from "./wire";
 
 const encoder = new TextEncoder();
 const event = (data: unknown) => `data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
@@ -33,7 +34,7 @@ function relay(parts: string[], options: { clientWantsUsage?: boolean; hang?: bo
     release: () => void released++,
   } as unknown as Dispatched;
   const upstream = new AbortController();
-  const response = relayStream(ctx, d, { publicModel: "public", clientWantsUsage: options.clientWantsUsage ?? false, promptTokens: 7 }, upstream);
+  const response = toResponse(relayStream(ctx, d, { publicModel: "public", clientWantsUsage: options.clientWantsUsage ?? false, promptTokens: 7 }, upstream));
   return { response, ctx, ends, upstream, released: () => released };
 }
 

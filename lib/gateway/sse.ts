@@ -6,6 +6,7 @@ import { estimateTokens, readUsage, referenceUsage } from "./answer";
 import type { RequestContext } from "./context";
 import type { Json, StreamSpec } from "./endpoint";
 import { redactSecrets, upstreamFailure } from "./scrub";
+import type { GatewayReply } from "./wire";
 
 /*
  * The relay of a streamed answer. The backend's bytes are parsed into events,
@@ -162,12 +163,14 @@ class StreamEnd {
 
 const encoder = new TextEncoder();
 
+const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" };
+
 /**
  * Relay a backend's SSE stream to the client as it arrives, through the
  * transforms above. `upstream` aborts the backend's call; it aborts when the
  * client goes away.
  */
-export function relayStream(ctx: RequestContext, d: Dispatched, spec: StreamSpec & { promptTokens: number }, upstream: AbortController): Response {
+export function relayStream(ctx: RequestContext, d: Dispatched, spec: StreamSpec & { promptTokens: number }, upstream: AbortController): GatewayReply {
   ctx.streamed = true;
   const reader = d.response.body!.getReader();
   const tap = new UsageTap(ctx, spec.clientWantsUsage);
@@ -216,49 +219,41 @@ export function relayStream(ctx: RequestContext, d: Dispatched, spec: StreamSpec
   const parser = createParser({ onEvent });
   const decoder = new TextDecoder();
 
-  const stream = new ReadableStream<Uint8Array>({
-    pull: bindLogScope(async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-      try {
-        while (!out && !closing) {
-          const { value, done } = await reader.read();
-          if (done) {
-            if (!tap.finished) throw new Error("stream ended early");
-            closing = COMPLETE;
-            break;
-          }
-          parser.feed(decoder.decode(value, { stream: true }));
+  /** The next chunk for the client: what the next network read(s) produced; null once the stream has ended. */
+  const next = bindLogScope(async (): Promise<Uint8Array | null> => {
+    if (end.ended) return null;
+    try {
+      while (!out && !closing) {
+        const { value, done } = await reader.read();
+        if (done) {
+          if (!tap.finished) throw new Error("stream ended early");
+          closing = COMPLETE;
+          break;
         }
-      } catch {
-        if (end.ended || upstream.signal.aborted || ctx.request.signal.aborted) {
-          await end.end(CLIENT_LEFT);
-          return;
-        }
-        const err = new AppError(502, "server_error", "The model's backend stopped responding in the middle of the answer", null, "upstream_disconnected");
-        out += frame(JSON.stringify(err.toJSON()));
-        closing = DISCONNECTED;
+        parser.feed(decoder.decode(value, { stream: true }));
       }
-      const last = closing as Outcome | null;
-      if (last === COMPLETE) out += frame("[DONE]");
-      if (out) {
-        controller.enqueue(encoder.encode(out));
-        out = "";
+    } catch {
+      if (end.ended || upstream.signal.aborted || ctx.request.signal.aborted) {
+        await end.end(CLIENT_LEFT);
+        return null;
       }
-      if (last) {
-        // Settled before the stream closes, as a non-streamed answer is: a client that saw the end
-        // of its stream was billed, even if this instance dies the next moment.
-        await end.end(last);
-        controller.close();
-      }
-    }),
-    cancel: bindLogScope(() => end.end(CLIENT_LEFT)),
+      const err = new AppError(502, "server_error", "The model's backend stopped responding in the middle of the answer", null, "upstream_disconnected");
+      out += frame(JSON.stringify(err.toJSON()));
+      closing = DISCONNECTED;
+    }
+    const last = closing as Outcome | null;
+    if (last === COMPLETE) out += frame("[DONE]");
+    const chunk = out ? encoder.encode(out) : null;
+    out = "";
+    // Settled before the client sees the end of its stream, as a non-streamed answer is: a client
+    // that saw the end of its stream was billed, even if this instance dies the next moment.
+    if (last) await end.end(last);
+    return chunk;
   });
 
   // The client went away (or was cut at shutdown): stop the backend at once and bill what was generated.
   upstream.signal.addEventListener("abort", () => void end.end(CLIENT_LEFT), { once: true });
   if (upstream.signal.aborted) void end.end(CLIENT_LEFT);
 
-  return new Response(stream, {
-    status: 200,
-    headers: { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" },
-  });
+  return { status: 200, headers: { ...SSE_HEADERS }, body: { next, cancel: bindLogScope(() => end.end(CLIENT_LEFT)) } };
 }

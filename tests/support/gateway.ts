@@ -48,7 +48,7 @@ export async function startGatewayServer(
   const runtime = startGateway(gateway, { batchConcurrency: options.batchConcurrency ?? 0, batchRetryDelaysMs: options.batchRetryDelaysMs });
   const server = http.createServer(
     apiListener(
-      (r) => gateway.handle(r),
+      (r) => gateway.reply(r),
       (_req, res) => {
         res.writeHead(404);
         res.end();

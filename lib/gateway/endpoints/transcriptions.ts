@@ -3,6 +3,7 @@ import { AppError, badRequest } from "../../errors";
 import { type Segment, inspectAudio, toSrt, toVtt } from "../audio";
 import { readFormBody } from "../body";
 import { type Json, modelEndpoint } from "../endpoint";
+import type { ApiRequest } from "../wire";
 import { modelField, range } from "../schemas";
 
 const number = (schema: z.ZodType) => z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), schema);
@@ -24,7 +25,7 @@ const transcriptionSchema = z.looseObject({
 });
 
 /** The form's text fields (the last value of each) and its file. */
-async function readUpload(request: Request, maxAudioBytes: number): Promise<Record<string, unknown>> {
+async function readUpload(request: ApiRequest, maxAudioBytes: number): Promise<Record<string, unknown>> {
   let form: FormData;
   try {
     // The other fields are small: a little room beyond the file's limit is enough for them.
