@@ -218,7 +218,8 @@ export class DbLimiter implements Limiter {
 
     const reservationId = randomUUID();
     // Near a limit (or for a quiet account): reserved in the database, exactly, this instance's remnants given back first.
-    let give = acct ? this.remnants(acct, acct.misses(wants)) : [];
+    // Gives queued for the next lease call (leases closed: limit changed, bucket over) go with it too.
+    let give = acct ? [...acct.gives.splice(0), ...this.remnants(acct, acct.misses(wants))] : [];
     const deadline = Date.now() + LEASES.waitMs;
     let wait = 20;
     let settled = false;
@@ -255,13 +256,14 @@ export class DbLimiter implements Limiter {
       const hold = outcome.reason === "limit" ? outcome.hold : null;
       const refused = wants.filter((w) => (hold ? w.limit.metric === hold.metric && w.limit.scopeId === hold.scopeId : w.limit.kind === "balance"));
       if (acct) {
-        const gives = this.remnants(acct, refused, true);
+        const gives = [...acct.gives.splice(0), ...this.remnants(acct, refused, true)];
         give = gives.filter((g) => g.amount > 0n);
         acct.gives.push(...gives.filter((g) => g.amount === 0n));
       }
       if (give.length > 0) continue;
-      // Requests answered here but not settled yet still hold their worst cases: settle them, then look again.
-      if (!settled && this.settlements && this.settlements.pending > 0) {
+      // Requests answered here but not settled yet (queued, or in a batch being written) still hold their worst
+      // cases: settle them, then look again.
+      if (!settled && this.settlements) {
         settled = true;
         await this.settlements.flush();
         continue;
