@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { insertPrice } from "@/db/queries/prices";
 import { readLeases } from "@/db/queries/limits";
 import { PriceBook } from "@/lib/billing/prices";
+import { setKeyLimits } from "@/lib/keys/manage";
 import { DbLimiter } from "@/lib/limits/limiter";
 import { createTier } from "@/lib/limits/tiers";
 import { describeEachDriver } from "@/tests/support/databases";
@@ -99,6 +100,27 @@ describeEachDriver("leased limits", () => {
     await new Promise((r) => setTimeout(r, 1_100));
     const models = await fetch(`${server.url}/v1/models`, { headers: { authorization: `Bearer ${t.secret}` } });
     expect(models.headers.get("x-ratelimit-remaining-tokens")).toBe("0");
+  }, 60_000);
+
+  it("leases a key's own limit like the account's: far from it in memory, across it exactly", async () => {
+    const t = await createTenant({ tier: "Lease hourly" });
+    await setKeyLimits({ id: t.key.id, scope: "platform", outputTokensPerHour: 60 * TOKENS });
+    const before = limiter.admissions;
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all(Array.from({ length: 4 }, () => chat(t.secret)));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    }
+    expect((await readLeases({ accountId: t.account.id })).some((l) => l.scopeId === t.key.id)).toBe(true);
+    const burst = await Promise.all(Array.from({ length: 60 }, () => chat(t.secret).then((r) => r.status)));
+    expect(burst.filter((s) => s === 200)).toHaveLength(40);
+    expect(limiter.admissions.leased - before.leased).toBeGreaterThanOrEqual(10);
+    await expect.poll(async () => (await readLeases({ accountId: t.account.id })).length, { timeout: 3_000 }).toBe(0);
+    await server.runtime.gateway.options.recorder.flush();
+    const db = await getDb();
+    const { rows } = (await db.execute(
+      sql`select coalesce(sum(used), 0)::text as used, coalesce(sum(reserved), 0)::text as reserved from limit_counters where scope_id = ${t.key.id} and metric = 'output_tokens_hour'`,
+    )) as unknown as { rows: { used: string; reserved: string }[] };
+    expect(rows[0]).toEqual({ used: String(60 * TOKENS), reserved: "0" });
   }, 60_000);
 
   it("checkpoints a leased stream that outlives a heartbeat, and settles it once", async () => {
