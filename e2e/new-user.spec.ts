@@ -6,7 +6,7 @@ import { toneWav } from "./support/wav";
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==", "base64");
 
 /*
- * The issue's test of done: a member who has never used the console signs in
+ * The first hour of a new member: someone who has never used the console signs in
  * and, following only what the pages show, chats, compares, sends an image,
  * transcribes a file and sees what each cost.
  */
