@@ -45,7 +45,7 @@ async function readCapped(res: Response, limit: number): Promise<string> {
   return Buffer.concat(chunks).subarray(0, limit).toString("utf8");
 }
 
-export const notJson = () => new AppError(502, "server_error", "The model's backend sent an answer that is not JSON", null, "upstream_invalid");
+const notJson = () => new AppError(502, "server_error", "The model's backend sent an answer that is not JSON", null, "upstream_invalid");
 
 /** A successful answer, read once; the backend's slot is freed when it has been read (or given up). */
 export class BackendAnswer implements Answer {

@@ -26,6 +26,8 @@ async function readLimited(request: ApiRequest, limit: number): Promise<Uint8Arr
 const tooLarge = (limit: number) =>
   new AppError(413, "invalid_request_error", `Request body too large: the limit is ${limit} bytes`, null, "request_too_large");
 
+const utf8 = new TextDecoder();
+
 /** Deeper than any real request (tool schemas included); deep enough bodies would break serialisation further on. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -56,7 +58,7 @@ export async function readJsonBody(request: ApiRequest, limit: number): Promise<
   const bytes = await readLimited(request, limit);
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder().decode(bytes));
+    value = JSON.parse(utf8.decode(bytes));
   } catch {
     throw badRequest("We could not parse the JSON body of your request: it is not valid JSON", null, "invalid_json");
   }

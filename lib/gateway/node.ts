@@ -136,6 +136,17 @@ class NodeRequest implements ApiRequest {
   }
 }
 
+/** Resolves when the client has taken what was written, or is gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done).off("close", done);
+      resolve();
+    };
+    res.on("drain", done).on("close", done);
+  });
+}
+
 /** Write a gateway's reply to a Node response: a whole body at once, with its length; a streamed one chunk by chunk, flushing each. */
 export async function sendReply(res: ServerResponse, reply: GatewayReply): Promise<void> {
   const body = reply.body;
@@ -153,45 +164,11 @@ export async function sendReply(res: ServerResponse, reply: GatewayReply): Promi
     for (;;) {
       const chunk = await body.next();
       if (chunk === null) break;
-      if (!res.write(chunk)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
+      if (!res.write(chunk)) await drained(res);
       if (res.destroyed) break;
     }
   } catch {
     // The body failed, or was cancelled because the client left.
-  } finally {
-    res.off("close", onClose);
-    if (!res.destroyed) res.end();
-  }
-}
-
-/** Write a Web Response to a Node response, chunk by chunk, flushing each at once. */
-export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, key) => {
-    if (key === "set-cookie") return;
-    headers[key] = value;
-  });
-  const cookies = response.headers.getSetCookie?.() ?? [];
-  if (cookies.length) headers["set-cookie"] = cookies;
-  res.writeHead(response.status, headers);
-  if (!response.body) {
-    res.end();
-    return;
-  }
-  const reader = response.body.getReader();
-  const onClose = () => {
-    if (!res.writableFinished) void reader.cancel().catch(() => {});
-  };
-  res.on("close", onClose);
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      if (!res.write(value)) await new Promise<void>((resolve) => res.once("drain", resolve).once("close", resolve));
-      if (res.destroyed) break;
-    }
-  } catch {
-    // The stream failed or was cancelled because the client left.
   } finally {
     res.off("close", onClose);
     if (!res.destroyed) res.end();
@@ -203,7 +180,7 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
  * `fallback` (Next.js in the real server).
  */
 export function apiListener(
-  handle: (request: ApiRequest) => Promise<GatewayReply | Response>,
+  handle: (request: ApiRequest) => Promise<GatewayReply>,
   fallback: (req: IncomingMessage, res: ServerResponse) => void,
 ) {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -224,14 +201,14 @@ export function apiListener(
       return;
     }
     handle(request)
-      .then((response) => {
+      .then((reply) => {
         // An answer given before the body was read (a 413 on its declared length) leaves the rest of
         // the upload on the socket: close it, or the client's next request on it would be reset.
         if (!req.complete) {
           res.setHeader("connection", "close");
           closeLingering(req);
         }
-        return response instanceof Response ? sendWebResponse(res, response) : sendReply(res, response);
+        return sendReply(res, reply);
       })
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
