@@ -69,7 +69,8 @@ for (const setup of setups) {
 
     it("says in one line where it answers, and warns while no model can chat", async () => {
       await expect.poll(() => instance.logs.join("")).toContain(`llmaas API ready at ${instance.url}/v1 (no console on this instance)`);
-      await expect.poll(() => instance.logs.join("")).toMatch(/no model can answer a chat yet: copy a GGUF file into \S*models/);
+      // Written once the catalogue is read, which a busy machine may take a few seconds to do.
+      await expect.poll(() => instance.logs.join(""), { timeout: 15_000 }).toMatch(/no model can answer a chat yet: copy a GGUF file into \S*models/);
     });
 
     it("answers health and keeps console paths out of an API-only instance", async () => {
