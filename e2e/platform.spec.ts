@@ -39,12 +39,19 @@ async function auditHas(page: Page, action: string, text: string) {
   await expect(rows.filter({ hasText: text }).first()).toBeVisible();
 }
 
+/** Models these tests add: taken out of the catalogue afterwards, so the playground's defaults are the seeded ones. */
+const added: string[] = [];
+test.afterAll(() => {
+  for (const id of added) llmaas("model", "remove", "--id", id);
+});
+
 test("a superadmin edits a tier, adds and tests a backend, puts a model on it and prices it; a key is billed the new price; every step is audited", async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await signInAsAdmin(page);
   const platform = new PlatformPages(page);
   const backendName = unique("e2e-gpu");
   const modelId = unique("e2e-priced");
+  added.push(modelId);
   const upstreamKey = `sk-e2e-${unique("upstream")}`;
 
   // A tier: a bad value is refused beside its field, a good one saved.
@@ -154,6 +161,7 @@ test("a superadmin edits a tier, adds and tests a backend, puts a model on it an
 test("hiding a model takes it out of the catalogue and out of every key's reach; showing it brings it back", async ({ page }) => {
   await signInAsAdmin(page);
   const modelId = unique("e2e-hidden");
+  added.push(modelId);
   llmaas("model", "add", "--id", modelId, "--backend", "fake-gpu", "--capabilities", "chat");
   const { secret } = cliKey(ADMIN.email, unique("hide"));
   await expect.poll(async () => (await chatWithKey(secret, { model: modelId })).status).toBe(200);
