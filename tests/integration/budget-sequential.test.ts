@@ -38,18 +38,24 @@ describeEachDriver("a small monthly budget, crossed step by step", () => {
   };
 
   it("admits every request below the budget, then refuses before it is overspent", async () => {
-    const tenant = await createTenant({ tier: "Tier 1" });
-    await addCredit({ account: tenant.account.name, amount: "200" });
-    const call = () =>
+    const callWith = (secret: string) => () =>
       fetch(`${server.url}/v1/chat/completions`, {
         method: "POST",
-        headers: { authorization: `Bearer ${tenant.secret}`, "content-type": "application/json" },
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
         body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "x".repeat(2_000) }], max_tokens: 20 }),
       });
-    expect((await call()).status).toBe(200);
-    const cost = await spent(tenant.account.id);
+    // What one call costs, measured on another account.
+    const probe = await createTenant({ tier: "Tier 1" });
+    await addCredit({ account: probe.account.name, amount: "200" });
+    expect((await callWith(probe.secret)()).status).toBe(200);
+    const cost = await spent(probe.account.id);
+    // The account under test has its budget from its first request on.
+    const tenant = await createTenant({ tier: "Tier 1" });
+    await addCredit({ account: tenant.account.name, amount: "200" });
     const budget = cost + 25n * cost;
     await setMonthlyBudget({ account: tenant.account.name, monthly: formatEuros(budget, 9) });
+    const call = callWith(tenant.secret);
+    expect((await call()).status).toBe(200);
     const statuses: number[] = [];
     let calls = 1;
     while (BigInt(calls) * cost * 100n < budget * 80n) {
