@@ -32,6 +32,8 @@ export function Gauge({ label, gauge, money = false, tz, testId, resetLabel = "f
         aria-valuemax={limit === null ? undefined : Number(limit)}
         aria-valuenow={Number(used + reserved)}
         aria-valuetext={limit === null ? `${fmt(used + reserved)}, no limit` : `${fmt(used + reserved)} of ${fmt(limit)}`}
+        data-used={gauge.used}
+        data-reserved={gauge.reserved}
         className="flex h-2 overflow-hidden rounded-full bg-accent"
       >
         <div className={tone} style={{ width: `${usedPct}%` }} />

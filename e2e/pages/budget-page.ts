@@ -27,6 +27,13 @@ export class BudgetPage {
     return BigInt((await this.spendGauge.getByRole("meter").getAttribute("aria-valuenow"))!);
   }
 
+  /** Month-to-date spend once no request holds any of it: settled usage alone, exact in nano-euros; null while requests are in flight or unsettled. */
+  async settledSpendNanos(): Promise<bigint | null> {
+    const meter = this.spendGauge.getByRole("meter");
+    if ((await meter.getAttribute("data-reserved")) !== "0") return null;
+    return BigInt((await meter.getAttribute("data-used"))!);
+  }
+
   /** Saves the account's budget (euros), thresholds and webhook as an account admin does. */
   async save(values: { budget: string; thresholds: string; webhookUrl: string }) {
     await this.page.getByTestId("budget-amount").fill(values.budget);
