@@ -16,6 +16,8 @@ test("a fresh install sends every visitor to /setup", async ({ page }) => {
 });
 
 test("setup says what is wrong with each field and keeps what was typed", async ({ page }) => {
+  // Four accessibility scans and two screenshots: more than the default budget on a busy machine.
+  test.setTimeout(90_000);
   const setup = new SetupPage(page);
   await setup.goto();
   expect(await violationsInBothSchemes(page)).toEqual([]);
