@@ -52,6 +52,6 @@ async function post(backend: BackendConfig, call: UpstreamCall, path: string, bo
 export type Post = (path: string, body: UpstreamCall["body"]) => Promise<Response>;
 
 export function describeFetchError(err: unknown): string {
-  const e = err as { message?: string; cause?: { code?: string; message?: string } };
-  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? "connection failed";
+  const e = err as { message?: string; code?: string; cause?: { code?: string; message?: string } };
+  return e?.cause?.code ?? e?.code ?? e?.cause?.message ?? e?.message ?? "connection failed";
 }
