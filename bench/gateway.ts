@@ -290,6 +290,26 @@ export async function benchGateway() {
   }
   const loaded = rssMiB(gpid);
 
+  // The floor: a bare Node pass-through proxy on the gateway's CPU, while the gateway idles.
+  const proxyPort = gatewayPort + 1;
+  const proxy = await start(pin(0, ["node", "bench/support/proxy.mjs", String(proxyPort), String(enginePort)]), {}, /proxy listening/);
+  const proxyUrl = `http://127.0.0.1:${proxyPort}/v1/chat/completions`;
+  const bare: { c: number; d: WrkResult; p: WrkResult; cpu: number; gateway: number }[] = [];
+  try {
+    wrk(proxyUrl, 16, direct, null, 2);
+    for (const c of [1, 16, 64]) {
+      const d = wrk(`${engineUrl}/chat/completions`, c, direct, null);
+      const c0 = cpuSeconds(proxy.pid);
+      const t0 = performance.now();
+      const p = wrk(proxyUrl, c, direct, null);
+      const cpu = (cpuSeconds(proxy.pid) - c0) / ((performance.now() - t0) / 1000);
+      const g = rows.find((r) => r.run === "chat, far from limits" && r.connections === c);
+      bare.push({ c, d, p, cpu, gateway: Number(g?.["gateway req/s"] ?? 0) });
+    }
+  } finally {
+    await stop(proxy);
+  }
+
   await stop(gateway);
   await stop(engine);
   await closeDatabase();
@@ -306,4 +326,17 @@ export async function benchGateway() {
   );
   console.log(`streamed req/s at 32 connections: ${Math.round(streamedGateway.rps)} through the gateway = ${(streamedGateway.rps / streamedDirect.rps).toFixed(2)}× the engine directly (${Math.round(streamedDirect.rps)})`);
   console.log(`gateway memory (RSS): ${rest.toFixed(0)} MiB at rest, ${loaded.toFixed(0)} MiB after the load`);
+  console.log("\nA bare Node pass-through proxy (bench/support/proxy.mjs: no parsing, auth, limits or billing) on the gateway's CPU, for scale:");
+  console.table(
+    bare.map(({ c, d, p, cpu, gateway }) => ({
+      connections: c,
+      "engine req/s": Math.round(d.rps),
+      "proxy req/s": Math.round(p.rps),
+      "added p50 ms": f1(p.p50 - d.p50),
+      "added p99 ms": f1(p.p99 - d.p99),
+      "proxy CPU µs/req": Math.round((cpu * SECONDS * 1e6) / Math.max(1, p.requests)),
+      "gateway req/s (far)": gateway,
+      "gateway/proxy": p.rps > 0 ? (gateway / p.rps).toFixed(2) : "-",
+    })),
+  );
 }
