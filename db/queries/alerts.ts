@@ -1,9 +1,8 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { accounts, budgetAlerts, users } from "../schema";
+import { rowsOf } from "./rows";
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown) => (r as { rows: Row[] }).rows;
 
 /**
  * Record that an account's month-to-date spend crossed a threshold, once: a

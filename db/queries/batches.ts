@@ -1,6 +1,7 @@
 import { type SQL, and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { type Db, getDb } from "../client";
 import { type Batch, apiKeys, batchLines, batches } from "../schema";
+import { rowsOf } from "./rows";
 
 /*
  * Batches as their owners see them (…ForAccount, always scoped), and the
@@ -9,8 +10,6 @@ import { type Batch, apiKeys, batchLines, batches } from "../schema";
  * (gateway_instances) is taken over.
  */
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown) => (r as { rows: Row[] }).rows;
 const TERMINAL = ["completed", "failed", "expired", "cancelled"];
 
 export async function insertBatch(values: typeof batches.$inferInsert) {

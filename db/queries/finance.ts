@@ -1,9 +1,8 @@
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { ledgerEntries } from "../schema";
+import { rowsOf } from "./rows";
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown) => (r as { rows: Row[] }).rows;
 const big = (v: unknown) => BigInt(String(v ?? 0));
 
 /** Sum of an account's ledger before an instant: the balance a statement opens with. */

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { type Db, getDb } from "../client";
+import { rowsOf } from "./rows";
 
 /*
  * Reservations and settlements, each one round trip to a database function
@@ -57,8 +58,6 @@ export interface ReserveInput {
   give?: { id: string; amount: bigint }[];
 }
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown) => (r as { rows: Row[] }).rows;
 const big = (v: unknown) => BigInt(String(v ?? 0));
 
 export async function reserveLimits(input: ReserveInput): Promise<ReserveOutcome> {

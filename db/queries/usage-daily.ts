@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import { type Db, getDb } from "../client";
 import { LATENCY_BUCKETS_MS, type usageHourly } from "../schema";
+import { rowsOf } from "./rows";
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown) => (r as { rows: Row[] }).rows;
 
 /** Advisory lock class of an account's daily rollups: writers hold it shared, a rebuild exclusively. */
 const LOCK_CLASS = 727277;

@@ -1,9 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { LATENCY_BUCKETS_MS } from "../schema";
+import { type Row, rowsOf } from "./rows";
 
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown) => (r as { rows: Row[] }).rows;
 const num = (v: unknown) => Number(v ?? 0);
 const big = (v: unknown) => BigInt(String(v ?? 0));
 

@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { type Db, getDb } from "../client";
 import { LATENCY_BUCKETS_MS, usageEvents, usageHourly } from "../schema";
+import { rowsOf } from "./rows";
 import { addToDaily } from "./usage-daily";
 
 export type NewUsageEvent = typeof usageEvents.$inferInsert & { batch?: boolean };
@@ -52,6 +53,34 @@ export function hourlyTotals(events: NewUsageEvent[]) {
   return [...totals.values()];
 }
 
+/** An event as one row of the batch's JSON (bigints as strings, dates as ISO strings). */
+function eventRow(e: NewUsageEvent) {
+  return {
+    id: e.id ?? null,
+    request_id: e.requestId,
+    account_id: e.accountId ?? null,
+    user_id: e.userId ?? null,
+    key_id: e.keyId ?? null,
+    endpoint: e.endpoint,
+    model_id: e.modelId ?? null,
+    backend_id: e.backendId ?? null,
+    status: e.status,
+    error_code: e.errorCode ?? null,
+    prompt_tokens: e.promptTokens ?? null,
+    completion_tokens: e.completionTokens ?? null,
+    reasoning_tokens: e.reasoningTokens ?? null,
+    units: e.units ?? null,
+    cost_nanos: e.costNanos === undefined ? null : e.costNanos.toString(),
+    latency_ms: e.latencyMs ?? null,
+    ttft_ms: e.ttftMs ?? null,
+    streamed: e.streamed ?? null,
+    client_aborted: e.clientAborted ?? null,
+    estimated: e.estimated ?? null,
+    batch_id: e.batchId ?? null,
+    created_at: e.createdAt ? e.createdAt.toISOString() : null,
+  };
+}
+
 /** Store usage events and add them to the hourly and daily rollups, in one transaction (or in `db`, a transaction of the caller's). */
 export async function insertUsageEvents({ events, db: given }: { events: NewUsageEvent[]; db?: Db }) {
   if (events.length === 0) return;
@@ -59,11 +88,23 @@ export async function insertUsageEvents({ events, db: given }: { events: NewUsag
   await db.transaction(async (tx) => {
     // An event the sweeper already rebuilt from the ledger (this batch was held up by an outage) is not written twice.
     const ids = events.map((e) => e.id).filter((id): id is string => Boolean(id));
-    const known = ids.length ? new Set((await tx.select({ id: usageEvents.id }).from(usageEvents).where(inArray(usageEvents.id, ids))).map((r) => r.id)) : new Set<string>();
+    const known = ids.length
+      ? new Set(rowsOf(await tx.execute(sql`select id::text from usage_events where id = any(${`{${ids.join(",")}}`}::uuid[])`)).map((r) => String(r.id)))
+      : new Set<string>();
     events = events.filter((e) => !e.id || !known.has(e.id));
     if (events.length === 0) return;
     const totals = hourlyTotals(events);
-    await tx.insert(usageEvents).values(events.map(({ batch: _b, ...e }) => e));
+    // One parameter for the whole batch: building a statement with a parameter per column of every row cost more than the insert.
+    await tx.execute(sql`insert into usage_events (id, request_id, account_id, user_id, key_id, endpoint, model_id, backend_id, status, error_code,
+        prompt_tokens, completion_tokens, reasoning_tokens, units, cost_nanos, latency_ms, ttft_ms, streamed, client_aborted, estimated, batch_id, created_at)
+      select coalesce(x.id, gen_random_uuid()), x.request_id, x.account_id, x.user_id, x.key_id, x.endpoint, x.model_id, x.backend_id, x.status, x.error_code,
+        coalesce(x.prompt_tokens, 0), coalesce(x.completion_tokens, 0), coalesce(x.reasoning_tokens, 0), coalesce(x.units, '{}'::jsonb),
+        coalesce(x.cost_nanos, 0), coalesce(x.latency_ms, 0), x.ttft_ms, coalesce(x.streamed, false), coalesce(x.client_aborted, false),
+        coalesce(x.estimated, false), x.batch_id, coalesce(x.created_at, now())
+      from jsonb_to_recordset(${JSON.stringify(events.map(eventRow))}::jsonb) as x(id uuid, request_id text, account_id uuid, user_id uuid, key_id uuid,
+        endpoint text, model_id text, backend_id uuid, status integer, error_code text, prompt_tokens integer, completion_tokens integer,
+        reasoning_tokens integer, units jsonb, cost_nanos bigint, latency_ms integer, ttft_ms integer, streamed boolean, client_aborted boolean,
+        estimated boolean, batch_id text, created_at timestamptz)`);
     if (totals.length === 0) return;
     const sum = (column: string) => sql.raw(`usage_hourly.${column} + excluded.${column}`);
     const hist = (column: string) => sql.raw(`llmaas_hist_add(usage_hourly.${column}, excluded.${column})`);
