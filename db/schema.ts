@@ -56,6 +56,8 @@ export const tiers = pgTable("tiers", {
   postpaid: boolean("postpaid").notNull().default(false),
   highPriority: boolean("high_priority").notNull().default(false),
   builtin: boolean("builtin").notNull().default(false),
+  /** Raised (by a trigger) whenever one of the limits above changes: leases and reservations taken under another are refused. */
+  limitsVersion: bigint("limits_version", { mode: "number" }).notNull().default(0),
   createdAt: created(),
 });
 export type Tier = typeof tiers.$inferSelect;
@@ -86,6 +88,8 @@ export const accounts = pgTable(
     suspendedAt: timestamp("suspended_at", { withTimezone: true }),
     /** Bumped by suspension and unsuspension: what other instances drop from their key caches. */
     changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Raised (by triggers) whenever the account's tier, its own budget or one of its keys' limits changes: leases and reservations taken under another are refused. */
+    limitsVersion: bigint("limits_version", { mode: "number" }).notNull().default(0),
     createdAt: created(),
   },
   (t) => [
@@ -366,6 +370,8 @@ export const gatewayInstances = pgTable("gateway_instances", {
   hostname: text("hostname").notNull(),
   startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
   heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
+  /** The last version of the 'limits' topic this instance has applied (its leases taken under older limits closed). */
+  limitsSeen: bigint("limits_seen", { mode: "number" }).notNull().default(0),
 });
 
 /**

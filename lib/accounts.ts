@@ -8,6 +8,7 @@ import { audit } from "./audit/audit";
 import { AppError, conflict, isUniqueViolation, notFound } from "./errors";
 import { forgetAccount } from "./keys/cache";
 import { parseMonthlyBudget } from "./limits/monthly-cap";
+import { limitsApplied } from "./limits/propagation";
 import { MIN_PASSWORD_LENGTH, hashPassword } from "./passwords";
 import { parseInput } from "./validate";
 
@@ -77,7 +78,7 @@ export async function renameAccount(input: { accountId: string; name: string }) 
   return { ...account, name };
 }
 
-/** Put an account on a tier; its limits apply from the next request. */
+/** Put an account on a tier; its limits apply on every instance once this returns (see lib/limits/propagation.ts). */
 export async function changeAccountTier(input: { accountId: string; tierId: number }) {
   const { account, tier: before } = await requireAccountById(input.accountId);
   const tier = await tierById(input.tierId);
@@ -90,6 +91,7 @@ export async function changeAccountTier(input: { accountId: string; tierId: numb
     before: { tierId: before.id, tier: before.name },
     after: { tierId: tier.id, tier: tier.name },
   });
+  await limitsApplied();
   return { account, tier };
 }
 
@@ -100,12 +102,13 @@ export async function assignTier(input: { account: string; tier: string }) {
   return changeAccountTier({ accountId: account.id, tierId: tier.id });
 }
 
-/** An account's own monthly cap, at most its tier's (null: the tier's cap only). */
+/** An account's own monthly cap, at most its tier's (null: the tier's cap only); exact on every instance once this returns. */
 export async function changeMonthlyBudget(input: { accountId: string; monthly: string | null }) {
   const { account, tier } = await requireAccountById(input.accountId);
   const nanos = parseMonthlyBudget(input.monthly, tier);
   await setAccountBudget({ accountId: account.id, monthlyBudgetNanos: nanos });
   await audit({ accountId: account.id, action: "account.budget", objectType: "account", objectId: account.id, before: { monthlyBudgetNanos: account.monthlyBudgetNanos }, after: { monthlyBudgetNanos: nanos } });
+  await limitsApplied();
   return { account, monthlyBudgetNanos: nanos };
 }
 

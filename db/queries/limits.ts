@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { type Db, getDb } from "../client";
+import { type Account, type Tier, accounts, tiers } from "../schema";
 import { rowsOf } from "./rows";
 
 /*
@@ -34,7 +35,9 @@ export type ReserveOutcome =
   | { ok: true; counters: CounterState[]; balance: { balanceNanos: bigint; reservedNanos: bigint } }
   | { ok: false; reason: "activation"; purchasedNanos: bigint }
   | { ok: false; reason: "limit"; hold: Hold; state: CounterState; elsewhere: bigint }
-  | { ok: false; reason: "balance"; balanceNanos: bigint; reservedNanos: bigint; elsewhere: bigint };
+  | { ok: false; reason: "balance"; balanceNanos: bigint; reservedNanos: bigint; elsewhere: bigint }
+  /** The limits were read under versions that are no longer the account's: read them again. */
+  | { ok: false; reason: "stale" };
 
 export interface ReserveInput {
   reservationId: string;
@@ -56,6 +59,14 @@ export interface ReserveInput {
   batchId?: string | null;
   /** This instance's unused leases to give back (drained) before the check: remnants too small for the request. */
   give?: { id: string; amount: bigint }[];
+  /** The versions of the limits `holds` were read under: refused ("stale") when the account's limits changed since. */
+  versions: LimitVersions;
+}
+
+/** The versions of an account's limits (its own with its keys', and its tier's) as an instance read them. */
+export interface LimitVersions {
+  account: number;
+  tier: number;
 }
 
 const big = (v: unknown) => BigInt(String(v ?? 0));
@@ -87,7 +98,8 @@ export async function reserveLimits(input: ReserveInput): Promise<ReserveOutcome
   const [row] = rowsOf(
     await db.execute(sql`select llmaas_reserve(${input.accountId}::uuid, ${JSON.stringify(holds)}::jsonb, ${input.balanceHold.toString()}::bigint,
       ${input.enforceBalance}, ${input.activationNanos === null ? null : input.activationNanos.toString()}::bigint, ${JSON.stringify(reservation)}::jsonb,
-      ${input.instanceId}::uuid, ${JSON.stringify((input.give ?? []).map((g) => ({ id: g.id, amount: g.amount.toString() })))}::jsonb) as r`),
+      ${input.instanceId}::uuid, ${JSON.stringify((input.give ?? []).map((g) => ({ id: g.id, amount: g.amount.toString() })))}::jsonb,
+      ${input.versions.account}::bigint, ${input.versions.tier}::bigint) as r`),
   );
   const r = (typeof row!.r === "string" ? JSON.parse(row!.r) : row!.r) as Record<string, unknown>;
   if (r.ok) {
@@ -101,6 +113,7 @@ export async function reserveLimits(input: ReserveInput): Promise<ReserveOutcome
       balance: { balanceNanos: big(r.balance), reservedNanos: big(r.reserved) },
     };
   }
+  if (r.reason === "stale") return { ok: false, reason: "stale" };
   if (r.reason === "activation") return { ok: false, reason: "activation", purchasedNanos: big(r.purchased) };
   if (r.reason === "balance") return { ok: false, reason: "balance", balanceNanos: big(r.balance), reservedNanos: big(r.reserved), elsewhere: big(r.elsewhere) };
   return {
@@ -224,10 +237,42 @@ export async function checkpointReservations(rows: { id: string; promptTokens: n
     where r.id = v.id`);
 }
 
-export async function heartbeatInstance({ id, hostname, at }: { id: string; hostname: string; at: Date }) {
+/** `limitsSeen`: the last version of the 'limits' topic the instance has applied (see ackLimits). */
+export async function heartbeatInstance({ id, hostname, at, limitsSeen = 0 }: { id: string; hostname: string; at: Date; limitsSeen?: number }) {
   const db = await getDb();
-  await db.execute(sql`insert into gateway_instances (id, hostname, started_at, heartbeat_at) values (${id}, ${hostname}, ${at.toISOString()}, ${at.toISOString()})
-    on conflict (id) do update set heartbeat_at = excluded.heartbeat_at`);
+  await db.execute(sql`insert into gateway_instances (id, hostname, started_at, heartbeat_at, limits_seen)
+    values (${id}, ${hostname}, ${at.toISOString()}, ${at.toISOString()}, ${limitsSeen})
+    on conflict (id) do update set heartbeat_at = excluded.heartbeat_at, limits_seen = greatest(gateway_instances.limits_seen, excluded.limits_seen)`);
+}
+
+/** Say that this instance has applied every change to limits up to `version` of the 'limits' topic. */
+export async function ackLimits({ id, version }: { id: string; version: number }) {
+  const db = await getDb();
+  await db.execute(sql`update gateway_instances set limits_seen = greatest(limits_seen, ${version}) where id = ${id}::uuid`);
+}
+
+/**
+ * How many instances that beat within `liveMs` have not applied `version` of
+ * the 'limits' topic yet (what a change to limits waits for).
+ */
+export async function countInstancesBehind({ version, liveMs }: { version: number; liveMs: number }): Promise<number> {
+  const db = await getDb();
+  const [row] = rowsOf(
+    await db.execute(sql`select count(*)::int as n from gateway_instances
+      where limits_seen < ${version} and heartbeat_at > now() - make_interval(secs => ${liveMs / 1000})`),
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** The versions of these accounts' limits now ("account:tier"), for an instance to find which of its leases were taken under older ones. */
+export async function readLimitVersions({ accountIds }: { accountIds: string[] }): Promise<Map<string, string>> {
+  if (accountIds.length === 0) return new Map();
+  const db = await getDb();
+  const rows = rowsOf(
+    await db.execute(sql`select a.id, a.limits_version::text as a, t.limits_version::text as t from accounts a join tiers t on t.id = a.tier_id
+      where a.id in (${sql.join(accountIds.map((id) => sql`${id}::uuid`), sql`, `)})`),
+  );
+  return new Map(rows.map((r) => [String(r.id), `${r.a}:${r.t}`]));
 }
 
 export async function removeInstance({ id }: { id: string }) {
@@ -362,11 +407,11 @@ export type LeaseOp =
   | { op: "give"; id: string; amount: bigint; drain: boolean };
 
 export type LeaseResult =
-  | { granted: bigint; left: bigint; used: bigint; reserved: bigint; oldest: Date | null; gone: boolean }
+  | { granted: bigint; left: bigint; used: bigint; reserved: bigint; oldest: Date | null; gone: boolean; stale: boolean }
   | { given: bigint };
 
 /** Grant, top up and give back an account's leases held by `instanceId`, in one transaction (llmaas_lease). */
-export async function leaseLimits(input: { accountId: string; instanceId: string; activationNanos: bigint | null; ops: LeaseOp[] }): Promise<LeaseResult[]> {
+export async function leaseLimits(input: { accountId: string; instanceId: string; activationNanos: bigint | null; ops: LeaseOp[]; versions: LimitVersions }): Promise<LeaseResult[]> {
   const db = await getDb();
   const ops = input.ops.map((o) =>
     o.op === "give"
@@ -388,13 +433,22 @@ export async function leaseLimits(input: { accountId: string; instanceId: string
   );
   const [row] = rowsOf(
     await db.execute(sql`select llmaas_lease(${input.accountId}::uuid, ${input.instanceId}::uuid,
-      ${input.activationNanos === null ? null : input.activationNanos.toString()}::bigint, ${JSON.stringify(ops)}::jsonb) as r`),
+      ${input.activationNanos === null ? null : input.activationNanos.toString()}::bigint, ${JSON.stringify(ops)}::jsonb,
+      ${input.versions.account}::bigint, ${input.versions.tier}::bigint) as r`),
   );
   const out = (typeof row!.r === "string" ? JSON.parse(row!.r) : row!.r) as Record<string, unknown>[];
   return out.map((r) =>
     "given" in r
       ? { given: big(r.given) }
-      : { granted: big(r.granted), left: big(r.left), used: big(r.used), reserved: big(r.reserved), oldest: r.oldest ? new Date(r.oldest as string) : null, gone: r.gone === true },
+      : {
+          granted: big(r.granted),
+          left: big(r.left),
+          used: big(r.used),
+          reserved: big(r.reserved),
+          oldest: r.oldest ? new Date(r.oldest as string) : null,
+          gone: r.gone === true,
+          stale: r.stale === true,
+        },
   );
 }
 
@@ -458,4 +512,45 @@ export async function readLeases({ accountId }: { accountId: string }) {
     amount: big(r.amount),
     draining: r.draining === true || r.draining === "t",
   }));
+}
+
+/** A key's own limits, as the limiter reads them (not from the key cache: with its account's, in one version). */
+export interface KeyLimits {
+  monthlyBudgetNanos: bigint | null;
+  outputTokensPerHour: number | null;
+  outputTokensPerDay: number | null;
+}
+
+/**
+ * An account, its tier and the own limits of these keys of it, in one
+ * statement, so that they are one version of the account's limits (a change
+ * to a key's limits raises its account's version). Undefined for an unknown
+ * account; a key not of the account is missing from `keys`.
+ */
+export async function findLimitConfig({ accountId, keyIds }: { accountId: string; keyIds: string[] }): Promise<{ account: Account; tier: Tier; keys: Map<string, KeyLimits> } | undefined> {
+  const db = await getDb();
+  const ids = keyIds.length > 0 ? sql.join(keyIds.map((id) => sql`${id}::uuid`), sql`, `) : sql`null::uuid`;
+  const [row] = await db
+    .select({
+      account: accounts,
+      tier: tiers,
+      keys: sql<unknown>`coalesce((select json_agg(json_build_object('id', k.id, 'budget', k.monthly_budget_nanos::text, 'hour', k.output_tokens_per_hour::text,
+        'day', k.output_tokens_per_day::text)) from api_keys k where k.account_id = ${accounts.id} and k.id in (${ids})), '[]'::json)`,
+    })
+    .from(accounts)
+    .innerJoin(tiers, eq(tiers.id, accounts.tierId))
+    .where(eq(accounts.id, accountId));
+  if (!row) return undefined;
+  const list = (typeof row.keys === "string" ? JSON.parse(row.keys) : row.keys) as { id: string; budget: string | null; hour: string | null; day: string | null }[];
+  const keys = new Map<string, KeyLimits>(
+    list.map((k) => [
+      k.id,
+      {
+        monthlyBudgetNanos: k.budget === null ? null : BigInt(k.budget),
+        outputTokensPerHour: k.hour === null ? null : Number(k.hour),
+        outputTokensPerDay: k.day === null ? null : Number(k.day),
+      },
+    ]),
+  );
+  return { account: row.account, tier: row.tier, keys };
 }

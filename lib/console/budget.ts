@@ -12,6 +12,7 @@ import { env } from "@/lib/env";
 import { badRequest, notFound } from "@/lib/errors";
 import { METRICS } from "@/lib/limits/limiter";
 import { type LimitKind, countedRange, resetAt, windowOf } from "@/lib/limits/windows";
+import { limitsApplied } from "@/lib/limits/propagation";
 import { type Caller, managesAccount, readsAccount, requireThat } from "./authz";
 import { isTimeZone } from "./zone";
 
@@ -168,6 +169,8 @@ export async function updateBudgetSettingsAs(caller: Caller, input: BudgetSettin
     values.timezone = f.timezone || null;
   }
   await updateAlertSettings({ accountId: account.id, values });
+  // A new budget is exact on every instance before the page hears it is saved.
+  if (values.monthlyBudgetNanos !== undefined) await limitsApplied();
   const before = { monthlyBudgetNanos: account.monthlyBudgetNanos, alertThresholds: account.alertThresholds, webhookUrl: account.webhookUrl, timezone: account.timezone };
   await audit({
     accountId: account.id,

@@ -100,12 +100,17 @@ export function startGateway(gateway: Gateway, options: { batchConcurrency?: num
   };
   // Loaded at once, so the first requests and the start banner see the catalogue as it is now.
   void catalogue.list().then(probeChanged).catch(() => {});
-  const stopConfig = watchConfig({
-    tiers: () => limiter?.invalidate(),
-    accounts: () => limiter?.invalidate(),
-    catalogue: () => catalogue.reload().then(probeChanged),
-    prices: () => prices?.refresh(),
-  });
+  const stopConfig = watchConfig(
+    {
+      tiers: () => limiter?.invalidate(),
+      accounts: () => limiter?.invalidate(),
+      catalogue: () => catalogue.reload().then(probeChanged),
+      prices: () => prices?.refresh(),
+    },
+    undefined,
+    // Changes to limits: leases taken under the old ones closed at once, and acknowledged (see lib/limits/propagation.ts).
+    (versions, sentAt) => limiter?.configPolled(versions.get("limits") ?? 0, sentAt),
+  );
   const stopAlerts = limiter ? startAlerts(recorder) : () => {};
   // Next month's usage partition exists well before the month starts.
   const partitions = setInterval(() => void getDb().then((db) => ensureUsagePartitions(db)).catch(() => {}), 6 * 3_600_000);

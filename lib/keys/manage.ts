@@ -19,6 +19,7 @@ import { badRequest, notFound } from "../errors";
 import { parseDuration } from "../duration";
 import { generateSecret, hashSecret, visiblePrefix } from "./secret";
 import { forgetKeyId } from "./cache";
+import { limitsApplied } from "../limits/propagation";
 
 /** Where a key's operation may reach: one account's keys, or (platform operators) every key. */
 export type KeyScope = { accountId: string } | "platform";
@@ -185,7 +186,7 @@ async function limitValues(input: KeyLimitsInput, accountId: string, now: Date):
   return values;
 }
 
-/** Set a key's own limits. They reach every instance within a second. */
+/** Set a key's own limits: exact on every instance once this returns (see lib/limits/propagation.ts). */
 export async function setKeyLimits(input: KeyLimitsInput & { id: string; scope: KeyScope }, now = new Date()) {
   checkId(input.id);
   const target = input.scope === "platform" ? (await findApiKeysByRefForPlatform({ ref: input.id }))[0] : { accountId: input.scope.accountId };
@@ -195,5 +196,6 @@ export async function setKeyLimits(input: KeyLimitsInput & { id: string; scope: 
   if (!row) throw notFound(`No key with id '${input.id}'`, "id");
   forgetKeyId(row.id);
   await audit({ accountId: target.accountId, action: "key.limits", objectType: "api_key", objectId: row.id, after: values as Record<string, unknown> });
+  await limitsApplied();
   return row.id;
 }

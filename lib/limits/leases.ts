@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { LeaseOp, LeaseResult, LeasedHold } from "@/db/queries/limits";
+import type { LeaseOp, LeaseResult, LeasedHold, LimitVersions } from "@/db/queries/limits";
 import { type LimitKind, type SlidingWindow, type Window, countedRange, isSliding, windowOf } from "./windows";
 
 /*
@@ -23,6 +23,14 @@ import { type LimitKind, type SlidingWindow, type Window, countedRange, isSlidin
  * leases (a thirty-second of the limit, and at least two of the largest
  * recent requests each), the database grants none and requests reserve one
  * by one, exactly, as without leases.
+ *
+ * Leases follow one version of the account's limits (its own and its keys',
+ * and its tier's: `version`). The database grants none under a version that
+ * is no longer the account's; when an instance sees the version move (its
+ * configuration poll, a request under newer limits, or a grant or reservation
+ * refused as stale) it closes every lease of the account and gives them
+ * back, and a grant still on its way comes back straight (`epoch`). See
+ * ./propagation.ts for why a change is exact once its save returns.
  */
 
 export const LEASES = {
@@ -48,6 +56,12 @@ export const LEASES = {
   refreshMs: 1_000,
   /** Leases are drawn from only while this instance's last heartbeat is this recent (others reclaim them after 15 s). */
   ttlMs: 10_000,
+  /**
+   * Leases are drawn from only while the last configuration poll this instance applied was sent less than
+   * this long ago (polls run every 250 ms): a change to limits waits at most this long (plus a margin) for
+   * instances that have not said they applied it (see ./propagation.ts).
+   */
+  viewMs: 1_500,
 } as const;
 
 /** A lease as this instance sees it. */
@@ -153,6 +167,24 @@ export class AccountLeases {
   gives: { id: string; amount: bigint }[] = [];
   lastCallAt = 0;
   lastRequestAt = 0;
+  /**
+   * The versions of the account's limits its leases were taken under ("account:tier", and as numbers); null
+   * while it has none (closed after a change). Requests under other limits do not draw on them.
+   */
+  version: string | null = null;
+  versions: LimitVersions | null = null;
+  /** Raised whenever all the leases are closed: a grant asked for before comes back straight to the database. */
+  epoch = 0;
+  /** Reservations in the database under way that carry gives of this account's leases. */
+  readonly giving = new Set<Promise<unknown>>();
+
+  /** Count `call` among those carrying gives until it is over. */
+  track<T>(call: Promise<T>): Promise<T> {
+    this.giving.add(call);
+    const done = () => this.giving.delete(call);
+    call.then(done, done);
+    return call;
+  }
   private slotStart = 0;
   private slotCount = 0;
   private prevCount = 0;
@@ -210,6 +242,18 @@ export class AccountLeases {
     }
     limit.leases = limit.leases.filter((l) => l.open || l.inflight > 0n);
     return gives;
+  }
+
+  /** Close every lease (the account's limits changed); the gives are queued. */
+  closeAll(): void {
+    for (const l of this.limits.values()) {
+      this.gives.push(...this.close(l));
+      l.left = null;
+      l.near = false;
+    }
+    this.epoch++;
+    this.version = null;
+    this.versions = null;
   }
 
   /** A settled request's draw is off its lease; a closed lease goes once its last request has settled. */
@@ -278,7 +322,7 @@ export class AccountLeases {
   /** Nothing leased or in flight: the account's state can go. */
   get empty(): boolean {
     for (const l of this.limits.values()) if (l.leases.length > 0) return false;
-    return this.gives.length === 0 && !this.pending;
+    return this.gives.length === 0 && !this.pending && this.giving.size === 0;
   }
 }
 

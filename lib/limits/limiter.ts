@@ -1,18 +1,22 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import { findAccountById } from "@/db/queries/accounts";
 import {
   type CounterState,
   type DeferredSettlement,
   type Hold,
+  type KeyLimits,
   type LeaseOp,
   type LeasedCheckpoint,
+  type LimitVersions,
   type SettledLeasedHold,
+  ackLimits,
   checkpointLeased,
   checkpointReservations,
+  findLimitConfig,
   heartbeatInstance,
   leaseLimits,
   readBuckets,
+  readLimitVersions,
   readWindows,
   removeInstance,
   reserveLimits,
@@ -57,8 +61,18 @@ export interface DbLimiterOptions {
 interface AccountConfig {
   account: Account;
   tier: Tier;
+  /** The own limits of the account's keys seen lately (read with the account: one version of its limits). */
+  keys: Map<string, KeyLimits>;
+  /** The versions of the account's limits it was read under, and the same as one string. */
+  versions: LimitVersions;
+  version: string;
   loadedAt: number;
+  /** The limiter's `limitsGeneration` when it was read: a config read before a change to limits was applied here is never drawn on. */
+  limitsGeneration: number;
 }
+
+/** A key's limits kept per account: at most this many keys (those seen lately are read again with the account). */
+const KEYS_PER_ACCOUNT = 64;
 
 /** What a settled request consumed of each counter it held. */
 export const consumed = (completionTokens: number, cost: bigint): Record<string, bigint> => ({
@@ -112,6 +126,9 @@ export class DbLimiter implements Limiter {
   private leased = new Map<string, AccountLeases>();
   /** When this instance's heartbeat last reached the database (real time); leases are drawn from only while it is recent. */
   private lastBeatOk = 0;
+  /** The last version of the 'limits' topic applied here, and when the poll that last found it current was sent (real time). */
+  private limitsSeen = 0;
+  private viewAt = 0;
   private started = false;
   private lastCallError = 0;
 
@@ -134,20 +151,31 @@ export class DbLimiter implements Limiter {
     this.now = options.now ?? (() => new Date());
   }
 
-  private async accountConfig(accountId: string): Promise<AccountConfig> {
+  /**
+   * The account's tier, budget and the key's own limits, cached for a moment. They are not trusted for
+   * exactness: every lease grant and every reservation in the database is checked against the versions they
+   * were read under (see drizzle/0018_limit_versions.sql), and read again when refused as stale (`fresh`).
+   */
+  private async accountConfig(accountId: string, keyId: string, fresh = false): Promise<AccountConfig> {
     const cached = this.accounts.get(accountId);
-    if (cached && Date.now() - cached.loadedAt < (this.options.accountTtlMs ?? 2_000)) return cached;
+    const current = cached && !fresh && Date.now() - cached.loadedAt < (this.options.accountTtlMs ?? 2_000) ? cached : undefined;
+    if (current?.keys.has(keyId)) return current;
     const generation = this.generation;
-    const row = await findAccountById({ id: accountId });
-    if (!row) throw new AppError(401, "authentication_error", "Invalid API key provided", null, "invalid_api_key");
-    const config = { account: row.account, tier: row.tier, loadedAt: Date.now() };
-    // A read that started before a change was announced is used once, never cached.
+    const limitsGeneration = this.limitsGeneration;
+    const keyIds = [keyId, ...[...(cached?.keys.keys() ?? [])].filter((k) => k !== keyId).slice(-(KEYS_PER_ACCOUNT - 1))];
+    const row = await findLimitConfig({ accountId, keyIds });
+    if (!row || !row.keys.has(keyId)) throw new AppError(401, "authentication_error", "Invalid API key provided", null, "invalid_api_key");
+    const versions = { account: row.account.limitsVersion, tier: row.tier.limitsVersion };
+    const config: AccountConfig = { ...row, versions, version: `${versions.account}:${versions.tier}`, loadedAt: Date.now(), limitsGeneration };
+    // A read that started before a change was seen is used once (in the database, where it is checked), never cached.
     if (generation === this.generation) this.accounts.set(accountId, config);
     return config;
   }
 
   /** Raised by every invalidate(): reads begun before it are not cached. */
   private generation = 0;
+  /** Raised when a change to limits is applied here (configPolled): configs read before are not drawn on against leases. */
+  private limitsGeneration = 0;
 
   /** Forget every cached account and tier (a tier or an account changed, here or on another instance). */
   invalidate() {
@@ -157,6 +185,8 @@ export class DbLimiter implements Limiter {
 
   /** A batch line's plan holds only the monthly budgets: batches run outside the live rate windows. */
   private plan(key: AuthenticatedKey, cfg: AccountConfig, at: Date, outputTokens: bigint, cost: bigint, batch = false): Plan {
+    // The key's own limits as read with the account's (the key cache's copy may be older).
+    const own = cfg.keys.get(key.id)!;
     // Months (budgets) follow the account's own time zone when it has one.
     const tz = this.tzOf(cfg);
     const { tier, account } = cfg;
@@ -173,13 +203,13 @@ export class DbLimiter implements Limiter {
       if (tier.outputTokensPerHour !== null) add("account", "tokensHour", outputTokens, n(tier.outputTokensPerHour));
       if (tier.outputTokensPerDay !== null) add("account", "tokensDay", outputTokens, n(tier.outputTokensPerDay));
       // A key's windows are always counted, so a limit set on a key starts from what the key already used.
-      add("key", "tokensHour", outputTokens, n(key.outputTokensPerHour));
-      add("key", "tokensDay", outputTokens, n(key.outputTokensPerDay));
+      add("key", "tokensHour", outputTokens, n(own.outputTokensPerHour));
+      add("key", "tokensDay", outputTokens, n(own.outputTokensPerDay));
     }
     const accountCap = min(tier.monthlyLimitNanos, account.monthlyBudgetNanos);
     // Month-to-date spend is always counted: it is what the monthly cap and the console read.
     add("account", "spendMonth", cost, accountCap);
-    add("key", "spendMonth", cost, key.monthlyBudgetNanos);
+    add("key", "spendMonth", cost, own.monthlyBudgetNanos);
     return { holds };
   }
 
@@ -188,8 +218,18 @@ export class DbLimiter implements Limiter {
   }
 
   async reserve(input: ReserveInput): Promise<Reservation> {
+    for (let attempt = 0; ; attempt++) {
+      const cfg = await this.accountConfig(input.key.accountId, input.key.id, attempt > 0);
+      const reservation = await this.reserveWith(input, cfg);
+      if (reservation) return reservation;
+      // The limits changed since they were read: read again. Changes that keep coming get a 503 to retry.
+      if (attempt >= 4) throw new AppError(503, "service_unavailable_error", "The account's limits are being changed; try again shortly", null, "limits_changing");
+    }
+  }
+
+  /** Reserve under the limits `cfg` holds; null when they are found stale (changed since they were read). */
+  private async reserveWith(input: ReserveInput, cfg: AccountConfig): Promise<Reservation | null> {
     const at = input.now ?? this.now();
-    const cfg = await this.accountConfig(input.key.accountId);
     await this.options.prices.ready();
     const prices = this.options.prices.table(input.model.id, at);
     const outputTokens = BigInt(input.maxOutputTokens);
@@ -209,7 +249,7 @@ export class DbLimiter implements Limiter {
     const acct = batch || !input.usageEventId || this.options.leases === false ? null : this.leaseAccount(cfg);
     const wants = acct ? this.wantsOf(acct, plan, prepaid ? worstCost : null) : [];
     if (acct) {
-      const admission = await this.admit(acct, wants);
+      const admission = await this.admit(acct, wants, cfg);
       if (admission) {
         this.admitted.leased++;
         return this.leasedReservation(input, cfg, at, prices, plan, acct, admission);
@@ -217,16 +257,18 @@ export class DbLimiter implements Limiter {
     }
 
     const reservationId = randomUUID();
+    // This instance's leases of the account, even when the request may not draw on them (its headers count them).
+    const held = acct ?? (batch ? null : (this.leased.get(cfg.account.id) ?? null));
     // Near a limit (or for a quiet account): reserved in the database, exactly, this instance's remnants given back first.
     // Gives queued for the next lease call (leases closed: limit changed, bucket over) go with it too.
-    let give = acct ? [...acct.gives.splice(0), ...this.remnants(acct, acct.misses(wants))] : [];
+    let give = held ? [...held.gives.splice(0), ...(acct ? this.remnants(acct, acct.misses(wants)) : [])] : [];
     const deadline = Date.now() + LEASES.waitMs;
     let wait = 20;
     let settled = false;
     let outcome: Awaited<ReturnType<typeof reserveLimits>>;
     for (;;) {
       try {
-        outcome = await reserveLimits({
+        const call = reserveLimits({
           reservationId,
           requestId: input.requestId,
           accountId: cfg.account.id,
@@ -243,22 +285,31 @@ export class DbLimiter implements Limiter {
           promptTokens: input.estimatedPromptTokens,
           batchId: input.batchId,
           give,
+          versions: cfg.versions,
         });
+        // Gives on their way with a reservation are waited for like lease calls (a change to limits is acknowledged after them).
+        outcome = await (held && give.length > 0 ? held.track(call) : call);
       } catch (err) {
         // Not given back then: the next lease call does it.
-        if (acct) acct.gives.push(...give);
+        if (held) held.gives.push(...give);
         throw err;
       }
       give = [];
+      if (!outcome.ok && outcome.reason === "stale") {
+        // Read under limits changed since: not reserved. Read them again; leases taken under them are closed.
+        if (this.accounts.get(cfg.account.id) === cfg) this.accounts.delete(cfg.account.id);
+        if (held && held.version === cfg.version) this.closeAccount(held);
+        return null;
+      }
       if (outcome.ok || outcome.reason === "activation") break;
       // Refused: first this instance's own unused leases on that limit, then (while other instances hold live
       // leases on it, which they give back when idle) a short wait: a refusal leaves no room unused anywhere.
       const hold = outcome.reason === "limit" ? outcome.hold : null;
       const refused = wants.filter((w) => (hold ? w.limit.metric === hold.metric && w.limit.scopeId === hold.scopeId : w.limit.kind === "balance"));
-      if (acct) {
-        const gives = [...acct.gives.splice(0), ...this.remnants(acct, refused, true)];
+      if (held) {
+        const gives = [...held.gives.splice(0), ...this.remnants(held, refused, true)];
         give = gives.filter((g) => g.amount > 0n);
-        acct.gives.push(...gives.filter((g) => g.amount === 0n));
+        held.gives.push(...gives.filter((g) => g.amount === 0n));
       }
       if (give.length > 0) continue;
       // Requests answered here but not settled yet (queued, or in a batch being written) still hold their worst
@@ -282,7 +333,7 @@ export class DbLimiter implements Limiter {
     }
     this.admitted.database++;
     if (acct) this.observeExact(acct, plan, outcome.counters, wants);
-    const headers = this.headers(plan, outcome.counters, at, acct);
+    const headers = this.headers(plan, outcome.counters, at, held);
     if (!batch) this.rememberHeaders(cfg.account.id, headers);
     if (input.progress) this.open.set(reservationId, input.progress);
     this.holding.add(reservationId);
@@ -295,17 +346,31 @@ export class DbLimiter implements Limiter {
     };
   }
 
-  /** Whether leases may be drawn from: started, and the heartbeat recent (the others reclaim a silent instance's leases). */
+  /**
+   * Whether leases may be drawn from: started, the heartbeat recent (the others reclaim a silent instance's
+   * leases), and every change to limits committed more than LEASES.viewMs ago applied here (configPolled).
+   */
   private get leasing(): boolean {
-    return this.started && Date.now() - this.lastBeatOk < LEASES.ttlMs;
+    const now = Date.now();
+    return this.started && now - this.lastBeatOk < LEASES.ttlMs && now - this.viewAt < LEASES.viewMs;
   }
 
-  private leaseAccount(cfg: AccountConfig): AccountLeases {
+  /** The account's leases here, for a request under `cfg`; null when `cfg` is older than the limits they follow. */
+  private leaseAccount(cfg: AccountConfig): AccountLeases | null {
+    // Read before a change to limits was seen here: only the database (which checks its versions) may admit it.
+    if (cfg.limitsGeneration !== this.limitsGeneration) return null;
     const activation = cfg.tier.postpaid ? null : cfg.tier.purchaseCreditNanos;
     let acct = this.leased.get(cfg.account.id);
     if (!acct) {
       acct = new AccountLeases(cfg.account.id, this.tzOf(cfg), activation);
       this.leased.set(cfg.account.id, acct);
+    }
+    if (acct.version !== cfg.version) {
+      if (acct.versions && !newer(cfg.versions, acct.versions)) return null;
+      // Newer limits: the leases taken under the older ones are closed (their grants in flight come straight back).
+      if (acct.version !== null) this.closeAccount(acct);
+      acct.version = cfg.version;
+      acct.versions = cfg.versions;
     }
     acct.tz = this.tzOf(cfg);
     acct.activationNanos = activation;
@@ -329,17 +394,20 @@ export class DbLimiter implements Limiter {
    * Draw the request from leases: at once when they hold enough, else after a lease call (which requests
    * arriving meanwhile share); null when the account is not busy, a limit is near, or leases stay short.
    */
-  private async admit(acct: AccountLeases, wants: Want[]): Promise<Drawn[] | null> {
-    if (!this.leasing || !acct.busy) return null;
+  private async admit(acct: AccountLeases, wants: Want[], cfg: AccountConfig): Promise<Drawn[] | null> {
+    if (!acct.busy) return null;
+    // Drawn only under the limits the leases were taken under, while changes to them are seen in time.
+    const usable = () => this.leasing && cfg.limitsGeneration === this.limitsGeneration && acct.version === cfg.version;
     for (let attempt = 0; attempt < 3; attempt++) {
+      if (!usable()) return null;
       const drawn = acct.draw(wants);
       if (drawn) return drawn;
       const misses = acct.misses(wants);
-      if (!acct.worthLeasing(misses) || !this.leasing) return null;
+      if (!acct.worthLeasing(misses)) return null;
       if (acct.pending) await acct.pending;
       else await this.call(acct, this.grantsFor(acct, misses));
     }
-    return acct.draw(wants);
+    return usable() ? acct.draw(wants) : null;
   }
 
   /** Grants that cover the missing holds (and what requests asked for lately). */
@@ -364,17 +432,39 @@ export class DbLimiter implements Limiter {
 
   /** One lease call for an account (grants, top-ups, reads, and the gives queued): requests that need it wait for it. */
   private call(acct: AccountLeases, grants: { op: LeaseOp; limit: LeasedLimit; lease: Lease | null }[]): Promise<void> {
+    // Grants only under the limits the account's leases follow (none while it has none: gives only).
+    if (acct.versions === null) grants = [];
     const gives = acct.gives.splice(0);
     const ops = [...grants.map((g) => g.op), ...gives.map((g): LeaseOp => ({ op: "give", id: g.id, amount: g.amount, drain: true }))];
     if (ops.length === 0) return Promise.resolve();
+    const epoch = acct.epoch;
+    const version = acct.version;
     const run = (async () => {
       try {
-        const results = await leaseLimits({ accountId: acct.accountId, instanceId: this.instanceId, activationNanos: acct.activationNanos, ops });
-        const at = this.now();
-        grants.forEach((g, i) => {
-          const current = windowStartOf(windowsOf(g.limit.kind, at, acct.tz).current);
-          acct.applyGrant(g.limit, g.op as Extract<LeaseOp, { op: "grant" }>, g.lease, results[i]!, current);
+        const results = await leaseLimits({
+          accountId: acct.accountId,
+          instanceId: this.instanceId,
+          activationNanos: acct.activationNanos,
+          ops,
+          versions: acct.versions ?? { account: -1, tier: -1 },
         });
+        const at = this.now();
+        if (acct.epoch !== epoch) {
+          // The account's leases were closed while the call was on its way (its limits changed): what it granted goes straight back.
+          grants.forEach((g, i) => {
+            const r = results[i]!;
+            if ("granted" in r && r.granted > 0n) acct.gives.push({ id: g.op.id, amount: r.granted });
+          });
+        } else if (results.some((r) => "stale" in r && r.stale)) {
+          // Asked under limits changed since: nothing granted; the leases taken under them are closed, the limits read again.
+          if (this.accounts.get(acct.accountId)?.version === version) this.accounts.delete(acct.accountId);
+          this.closeAccount(acct);
+        } else {
+          grants.forEach((g, i) => {
+            const current = windowStartOf(windowsOf(g.limit.kind, at, acct.tz).current);
+            acct.applyGrant(g.limit, g.op as Extract<LeaseOp, { op: "grant" }>, g.lease, results[i]!, current);
+          });
+        }
         acct.lastCallAt = Date.now();
       } catch (err) {
         // Nothing was granted; the gives go with the next call.
@@ -387,6 +477,42 @@ export class DbLimiter implements Limiter {
     })();
     acct.pending = run;
     return run;
+  }
+
+  /** Close every lease of the account (its limits changed): nothing more is drawn from them, grants in flight come back. */
+  private closeAccount(acct: AccountLeases): void {
+    acct.closeAll();
+    if (!acct.pending) void this.call(acct, []);
+  }
+
+  /**
+   * A configuration poll sent at `sentAt` (real time) found the 'limits' topic at `version`. When it moved,
+   * the leases of the accounts whose limits changed are closed and given back at once, every config read
+   * before is forgotten (and never drawn on), and the instance says it has applied the version (ackLimits:
+   * what a change to limits waits for, see ./propagation.ts). Leases are drawn from only while the last
+   * poll applied was sent less than LEASES.viewMs ago: an instance that cannot poll stops drawing by itself
+   * before a change that it has not seen can be that old.
+   */
+  async configPolled(version: number, sentAt: number): Promise<void> {
+    if (version !== this.limitsSeen) {
+      const current = await readLimitVersions({ accountIds: [...this.leased.keys()] });
+      this.invalidate();
+      this.limitsGeneration++;
+      for (const [id, acct] of this.leased) if (acct.version !== null && acct.version !== current.get(id)) acct.closeAll();
+      // Given back before the change is acknowledged (with those closed by requests that saw it first): its save
+      // returns with the room of the old leases free again.
+      await Promise.all([...this.leased.values()].filter((a) => a.gives.length > 0 || a.pending || a.giving.size > 0).map((a) => this.giveBack(a)));
+      if (version > this.limitsSeen) this.limitsSeen = version;
+      await ackLimits({ id: this.instanceId, version: this.limitsSeen });
+    }
+    if (sentAt > this.viewAt) this.viewAt = sentAt;
+  }
+
+  /** Send the account's queued gives now (after the lease call in flight, if any). */
+  private async giveBack(acct: AccountLeases): Promise<void> {
+    while (acct.pending) await acct.pending;
+    await this.call(acct, []);
+    await Promise.allSettled([...acct.giving]);
   }
 
   /**
@@ -564,7 +690,7 @@ export class DbLimiter implements Limiter {
   }
 
   private refusal(
-    outcome: Exclude<Awaited<ReturnType<typeof reserveLimits>>, { ok: true }>,
+    outcome: Exclude<Awaited<ReturnType<typeof reserveLimits>>, { ok: true } | { reason: "stale" }>,
     plan: Plan,
     cfg: AccountConfig,
     at: Date,
@@ -654,7 +780,7 @@ export class DbLimiter implements Limiter {
   async headersFor(key: AuthenticatedKey, at = this.now()): Promise<Record<string, string>> {
     const last = this.lastHeaders.get(key.accountId);
     if (last && Date.now() - last.at < HEADERS_FRESH_MS) return last.headers;
-    const cfg = await this.accountConfig(key.accountId);
+    const cfg = await this.accountConfig(key.accountId, key.id);
     const plan = this.plan(key, cfg, at, 1n, 0n);
     plan.holds = plan.holds.filter((h) => h.scope === "account" && h.kind !== "spendMonth");
     const acct = this.leased.get(key.accountId);
@@ -669,7 +795,7 @@ export class DbLimiter implements Limiter {
   async beat(): Promise<void> {
     // Liveness is real time, whatever clock the windows are read with: the sweepers of other instances compare it with theirs.
     const sent = Date.now();
-    await heartbeatInstance({ id: this.instanceId, hostname: os.hostname(), at: new Date() });
+    await heartbeatInstance({ id: this.instanceId, hostname: os.hostname(), at: new Date(), limitsSeen: this.limitsSeen });
     if (this.lastBeatOk > 0 && sent - this.lastBeatOk >= LEASES.ttlMs) {
       // Silent long enough for the others to take its leases back: start afresh (gives of leases gone do nothing).
       for (const acct of this.leased.values()) for (const l of acct.limits.values()) acct.gives.push(...acct.close(l));
@@ -779,6 +905,11 @@ export class DbLimiter implements Limiter {
     this.stopTick?.();
     this.stopTick = undefined;
   }
+}
+
+/** Whether limits read under `a` are newer than those read under `b` (a tier's change of tier raises the account's version). */
+function newer(a: LimitVersions, b: LimitVersions): boolean {
+  return a.account > b.account || (a.account === b.account && a.tier > b.tier);
 }
 
 /** The X-RateLimit-* name of a hold's limit, or null: the account's requests, hourly and daily tokens. */

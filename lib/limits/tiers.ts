@@ -3,6 +3,7 @@ import { countAccountsByTier, findTierById, findTierByName, insertTier, listTier
 import type { Tier } from "@/db/schema";
 import { audit } from "../audit/audit";
 import { configChanged } from "../config-changes";
+import { limitsApplied } from "./propagation";
 import { conflict, isUniqueViolation, notFound } from "../errors";
 import { parseInput } from "../validate";
 import { type TierForm, tierNameSchema, tierSchema } from "./tier-schema";
@@ -37,14 +38,14 @@ export async function createTier(input: TierForm & { name: string }) {
   }
 }
 
-/** Change a tier's limits (by id, or by name for the CLI); its accounts follow from their next request, on every instance within a second. */
+/** Change a tier's limits (by id, or by name for the CLI); exact for its accounts on every instance once this returns (see ./propagation.ts). */
 export async function editTier(input: TierForm & { id?: number; name?: string }) {
   const tier = input.id !== undefined ? await findTierById({ id: input.id }) : input.name ? await findTierByName({ name: input.name }) : undefined;
   if (!tier) throw notFound(`Tier '${input.name ?? input.id ?? ""}' does not exist`, input.id !== undefined ? "id" : "name");
   const fields = parseInput(tierSchema, input);
   const updated = await updateTier({ id: tier.id, values: toColumns(fields) });
   await audit({ accountId: null, action: "tier.update", objectType: "tier", objectId: String(tier.id), before: tier, after: updated });
-  await configChanged();
+  await limitsApplied();
   return updated;
 }
 

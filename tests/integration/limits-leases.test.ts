@@ -2,11 +2,13 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { insertPrice } from "@/db/queries/prices";
-import { readLeases } from "@/db/queries/limits";
+import { leaseLimits, readLeases, reserveLimits } from "@/db/queries/limits";
+import { findAccountById } from "@/db/queries/accounts";
+import { setMonthlyBudget } from "@/lib/accounts";
+import { createTier, editTier } from "@/lib/limits/tiers";
 import { PriceBook } from "@/lib/billing/prices";
 import { setKeyLimits } from "@/lib/keys/manage";
 import { DbLimiter } from "@/lib/limits/limiter";
-import { createTier } from "@/lib/limits/tiers";
 import { describeEachDriver } from "@/tests/support/databases";
 import { type FakeBackend, startFakeOpenAI } from "@/tests/support/fake-openai";
 import { type TestServer, createTenant, registerBackend, startGatewayServer } from "@/tests/support/gateway";
@@ -151,4 +153,62 @@ describeEachDriver("leased limits", () => {
     };
     expect(rows).toEqual([{ completion_tokens: 40, cost: String(40n * 8_000n) }]);
   }, 30_000);
+
+  it("refuses a lease grant or a reservation asked under limits changed since (an account's budget, a key's, its tier's), and admits under the new ones", async () => {
+    await createTier({ name: "Lease versions", postpaid: true, requestsPerMinute: 1_000 });
+    const t = await createTenant({ tier: "Lease versions" });
+    const versionsOf = async () => {
+      const found = (await findAccountById({ id: t.account.id }))!;
+      return { account: found.account.limitsVersion, tier: found.tier.limitsVersion };
+    };
+    const month = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1));
+    const grant = (versions: { account: number; tier: number }) =>
+      leaseLimits({
+        accountId: t.account.id,
+        instanceId: limiter.instanceId,
+        activationNanos: null,
+        versions,
+        ops: [{ op: "grant", id: crypto.randomUUID(), new: true, scopeId: t.account.id, metric: "spend_month", windowStart: month, limit: 1_000_000n, want: 1_000n, min: 1n, share: 4 }],
+      });
+    const reserve = (versions: { account: number; tier: number }) =>
+      reserveLimits({
+        reservationId: crypto.randomUUID(),
+        requestId: `req-${crypto.randomUUID()}`,
+        accountId: t.account.id,
+        keyId: t.key.id,
+        userId: t.user.id,
+        instanceId: limiter.instanceId,
+        modelId: "lease-m",
+        endpoint: "/v1/chat/completions",
+        holds: [{ scopeId: t.account.id, metric: "spend_month", windowStart: month, amount: 1_000n, limit: 1_000_000n }],
+        balanceHold: 0n,
+        enforceBalance: false,
+        activationNanos: null,
+        prices: {},
+        promptTokens: 1,
+        versions,
+      });
+    let versions = await versionsOf();
+    expect((await grant(versions))[0]).toMatchObject({ granted: 1_000n, stale: false });
+    // Each kind of change raises a version; what was read under the one before is refused, nothing granted or reserved.
+    const changes = [
+      () => setMonthlyBudget({ account: t.account.name, monthly: "0.001" }),
+      () => setKeyLimits({ id: t.key.id, scope: "platform", monthlyBudget: "0.0005" }),
+      () => editTier({ name: "Lease versions", requestsPerMinute: 999 }),
+    ];
+    for (const change of changes) {
+      await change();
+      const stale = versions;
+      versions = await versionsOf();
+      expect(versions).not.toEqual(stale);
+      expect((await grant(stale))[0]).toMatchObject({ granted: 0n, stale: true });
+      expect(await reserve(stale)).toEqual({ ok: false, reason: "stale" });
+      expect((await grant(versions))[0]).toMatchObject({ granted: 1_000n, stale: false });
+      expect(await reserve(versions)).toMatchObject({ ok: true });
+    }
+    // Other edits (a key's name, a tier's description) leave the versions as they are.
+    await setKeyLimits({ id: t.key.id, scope: "platform", models: ["lease-m"] });
+    await editTier({ name: "Lease versions", description: "edited" });
+    expect(await versionsOf()).toEqual(versions);
+  });
 });
