@@ -47,14 +47,27 @@ export async function backendFetch(
     headers["content-type"] = encoded.headers.get("content-type")!;
     body = new Uint8Array(await encoded.arrayBuffer());
   } else body = init.body;
-  const res = await request(joinUrl(init.fromRoot ? serverRoot(backend.baseUrl) : backend.baseUrl, path), {
-    method: (init.method ?? "GET") as Dispatcher.HttpMethod,
-    headers,
-    body,
-    signal: init.signal,
-    dispatcher: agentFor(backend),
-  });
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(joinUrl(init.fromRoot ? serverRoot(backend.baseUrl) : backend.baseUrl, path), {
+      method: (init.method ?? "GET") as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal: init.signal,
+      dispatcher: agentFor(backend),
+    });
+  } catch (err) {
+    if (init.signal?.aborted) throw err;
+    // The client's own message names the backend's address ("connect ECONNREFUSED 10.0.0.5:8000"): only its code goes on.
+    throw new Error(describeFetchError(err), { cause: err });
+  }
   return new UpstreamResponse(res) as unknown as Response;
+}
+
+/** What went wrong calling a backend, without its address: the error's code where it has one. */
+export function describeFetchError(err: unknown): string {
+  const e = err as { message?: string; code?: string; cause?: { code?: string; message?: string } };
+  return e?.cause?.code ?? e?.code ?? e?.cause?.message ?? e?.message ?? "connection failed";
 }
 
 /**

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { backendFetch } from "./http";
-import { describeFetchError } from "./openai";
+import { backendFetch, describeFetchError } from "./http";
 import { type EngineAdapter, UpstreamUnavailable } from "./types";
 import { json, sse } from "./wire";
 

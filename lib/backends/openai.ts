@@ -1,4 +1,4 @@
-import { backendFetch } from "./http";
+import { backendFetch, describeFetchError } from "./http";
 import { rerankOrTei } from "./tei";
 import { type BackendConfig, type EngineAdapter, type UpstreamCall, UpstreamUnavailable } from "./types";
 import { transcribeOrFallback } from "./whisper-cpp";
@@ -50,8 +50,3 @@ async function post(backend: BackendConfig, call: UpstreamCall, path: string, bo
 }
 
 export type Post = (path: string, body: UpstreamCall["body"]) => Promise<Response>;
-
-export function describeFetchError(err: unknown): string {
-  const e = err as { message?: string; code?: string; cause?: { code?: string; message?: string } };
-  return e?.cause?.code ?? e?.code ?? e?.cause?.message ?? e?.message ?? "connection failed";
-}
