@@ -392,6 +392,8 @@ export const limitLeases = pgTable(
     metric: text("metric").notNull(),
     windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
     amount: bigint("amount", { mode: "bigint" }).notNull().default(sql`0`),
+    /** Everything granted to the lease so far (only ever raised): an instance compares it with the grants it has applied. */
+    granted: bigint("granted", { mode: "bigint" }).notNull().default(sql`0`),
     draining: boolean("draining").notNull().default(false),
     createdAt: created(),
   },

@@ -29,10 +29,27 @@ export interface CounterState {
   reserved: bigint;
   /** The oldest bucket with anything counted in the window, null when none. */
   oldest: Date | null;
+  /** Asked for an instance: its lease rows counted in the window (part of `reserved`), as the same snapshot saw them. */
+  own?: OwnLease[];
 }
 
+/** One of an instance's leases as a snapshot of its counter saw it: everything granted to it by then, and whether it was given back. */
+export interface OwnLease {
+  id: string;
+  granted: bigint;
+  draining: boolean;
+}
+
+const ownOf = (v: unknown): OwnLease[] =>
+  ((typeof v === "string" ? JSON.parse(v) : (v ?? [])) as { id: string; granted: string; draining: boolean }[]).map((l) => ({
+    id: String(l.id),
+    granted: big(l.granted),
+    draining: l.draining === true,
+  }));
+
 export type ReserveOutcome =
-  | { ok: true; counters: CounterState[]; balance: { balanceNanos: bigint; reservedNanos: bigint } }
+  /** `seq`: the snapshot's place among those of the account's lease and reservation calls (see drizzle/0019_lease_snapshots.sql). */
+  | { ok: true; counters: CounterState[]; balance: { balanceNanos: bigint; reservedNanos: bigint }; seq: bigint }
   | { ok: false; reason: "activation"; purchasedNanos: bigint }
   | { ok: false; reason: "limit"; hold: Hold; state: CounterState; elsewhere: bigint }
   | { ok: false; reason: "balance"; balanceNanos: bigint; reservedNanos: bigint; elsewhere: bigint }
@@ -105,12 +122,14 @@ export async function reserveLimits(input: ReserveInput): Promise<ReserveOutcome
   if (r.ok) {
     return {
       ok: true,
-      counters: (r.counters as { used: string; reserved: string; oldest: string | null }[]).map((c) => ({
+      counters: (r.counters as { used: string; reserved: string; oldest: string | null; own: unknown }[]).map((c) => ({
         used: big(c.used),
         reserved: big(c.reserved),
         oldest: c.oldest ? new Date(c.oldest) : null,
+        own: ownOf(c.own),
       })),
       balance: { balanceNanos: big(r.balance), reservedNanos: big(r.reserved) },
+      seq: big(r.seq),
     };
   }
   if (r.reason === "stale") return { ok: false, reason: "stale" };
@@ -160,8 +179,11 @@ export interface WindowKey {
   until?: Date | null;
 }
 
-/** What each window counts right now, in the order asked (for headers and the console). */
-export async function readWindows(keys: WindowKey[]): Promise<CounterState[]> {
+/**
+ * What each window counts right now, in the order asked (for headers and the console); with `instanceId`,
+ * that instance's leases counted in each too (`own`), read in the same statement.
+ */
+export async function readWindows(keys: WindowKey[], instanceId?: string): Promise<CounterState[]> {
   if (keys.length === 0) return [];
   const db = await getDb();
   const values = sql.join(
@@ -171,14 +193,23 @@ export async function readWindows(keys: WindowKey[]): Promise<CounterState[]> {
     ),
     sql`, `,
   );
+  const own = instanceId
+    ? sql`, (select coalesce(jsonb_agg(jsonb_build_object('id', l.id, 'granted', l.granted::text, 'draining', l.draining)), '[]'::jsonb) from limit_leases l
+          where l.scope_id = v.scope_id and l.metric = v.metric and l.instance_id = ${instanceId}::uuid and l.window_start >= v.since and l.window_start <= v.until) as own`
+    : sql``;
   const rows = rowsOf(
     await db.execute(sql`select v.i, coalesce(sum(c.used), 0)::text as used, coalesce(sum(c.reserved), 0)::text as reserved,
-        min(c.window_start) filter (where c.used + c.reserved > 0) as oldest
+        min(c.window_start) filter (where c.used + c.reserved > 0) as oldest ${own}
       from (values ${values}) as v(i, scope_id, metric, since, until)
       left join limit_counters c on c.scope_id = v.scope_id and c.metric = v.metric and c.window_start >= v.since and c.window_start <= v.until
-      group by v.i order by v.i`),
+      group by v.i, v.scope_id, v.metric, v.since, v.until order by v.i`),
   );
-  return rows.map((r) => ({ used: big(r.used), reserved: big(r.reserved), oldest: r.oldest ? new Date(r.oldest as string | Date) : null }));
+  return rows.map((r) => ({
+    used: big(r.used),
+    reserved: big(r.reserved),
+    oldest: r.oldest ? new Date(r.oldest as string | Date) : null,
+    ...(instanceId ? { own: ownOf(r.own) } : {}),
+  }));
 }
 
 /** The buckets of one sliding window, oldest first: when each stops counting decides when a refused request may retry. */
@@ -406,8 +437,12 @@ export type LeaseOp =
     }
   | { op: "give"; id: string; amount: bigint; drain: boolean };
 
+/**
+ * A grant's `seq`: its snapshot's place among those of the account's lease and reservation calls (0 when
+ * refused as stale); `own`: the instance's leases counted in the window then (its own grant applied).
+ */
 export type LeaseResult =
-  | { granted: bigint; left: bigint; used: bigint; reserved: bigint; oldest: Date | null; gone: boolean; stale: boolean }
+  | { granted: bigint; left: bigint; used: bigint; reserved: bigint; oldest: Date | null; gone: boolean; stale: boolean; seq: bigint; own: OwnLease[] }
   | { given: bigint };
 
 /** Grant, top up and give back an account's leases held by `instanceId`, in one transaction (llmaas_lease). */
@@ -448,6 +483,8 @@ export async function leaseLimits(input: { accountId: string; instanceId: string
           oldest: r.oldest ? new Date(r.oldest as string) : null,
           gone: r.gone === true,
           stale: r.stale === true,
+          seq: big(r.seq),
+          own: ownOf(r.own),
         },
   );
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { LeaseOp, LeaseResult, LeasedHold, LimitVersions } from "@/db/queries/limits";
+import type { LeaseOp, LeaseResult, LeasedHold, LimitVersions, OwnLease } from "@/db/queries/limits";
 import { type LimitKind, type SlidingWindow, type Window, countedRange, isSliding, windowOf } from "./windows";
 
 /*
@@ -73,6 +73,8 @@ export interface Lease {
   available: bigint;
   /** Drawn by requests in flight. */
   inflight: bigint;
+  /** Everything granted to it that was applied here (limit_leases.granted, once the grants of the calls in flight are applied). */
+  granted: bigint;
   /** Drawn from; a closed lease only waits for its requests in flight. */
   open: boolean;
 }
@@ -80,8 +82,14 @@ export interface Lease {
 /** One limit of an account (or of a key) as this instance leases it. */
 export class LeasedLimit {
   leases: Lease[] = [];
-  /** What the database said is left of the window when last asked (after this instance's own leases). */
+  /**
+   * What is left of the window beyond what this instance's open leases hold unused (`available`): the
+   * headers of a request admitted against leases say `left + available`. Set from the newest snapshot of the
+   * counter (a lease call's or a reservation's), lowered by each grant applied here that it did not count.
+   */
   left: bigint | null = null;
+  /** That snapshot's place in the order of the account's snapshots (`seq`): an older one arriving later is not used. */
+  seq = 0n;
   /** The oldest bucket counted then, for the reset time. */
   oldest: Date | null = null;
   /** The window that state was read for (bucket start, ms). */
@@ -135,12 +143,19 @@ export class LeasedLimit {
     return sum;
   }
 
-  /** Remember what the database said of the window, and whether leases must stop: a grant would be below the smallest lease. */
-  observe(windowStart: number, left: bigint, oldest: Date | null) {
+  /**
+   * Remember what a snapshot of the counter numbered `seq` said of the window (unless a newer one was
+   * remembered already: false), and whether leases must stop: a grant from what it found free (`free`, what no
+   * one holds) would be below the smallest lease.
+   */
+  observe(windowStart: number, seq: bigint, left: bigint, oldest: Date | null, free = left): boolean {
+    if (seq <= this.seq) return false;
+    this.seq = seq;
     this.left = left;
     this.oldest = oldest;
     this.stateWindow = windowStart;
-    this.near = (left > 0n ? left : 0n) / LEASES.share < this.min;
+    this.near = (free > 0n ? free : 0n) / LEASES.share < this.min;
+    return true;
   }
 }
 
@@ -163,6 +178,18 @@ export class AccountLeases {
   readonly limits = new Map<string, LeasedLimit>();
   /** A lease call in flight: requests that need it wait for it. */
   pending: Promise<void> | null = null;
+  /** The ids of the leases the call in flight asks to create (granted, maybe, and not yet applied here). */
+  asking: ReadonlySet<string> = new Set();
+  /**
+   * Leases closed here whose gives have not reached the database, or did so lately, by id: what they held
+   * unused less what was granted to them as known here (`offset`: unused then = granted + offset), gives on
+   * their way (`pending`), and when the last of them was known done (`acked`, on `clock`). Kept while a
+   * snapshot asked for before then may still come: it may count the lease whole as reserved.
+   */
+  private returning = new Map<string, { offset: bigint; pending: number; acked: number | null }>();
+  /** The snapshots of the account's counters on their way (reservations, lease calls, reads): when each was asked for (on `clock`). */
+  private reading: number[] = [];
+  private clock = 0;
   /** Gives queued for the next call (leases closed: bucket over, idle, limit changed, remnants). */
   gives: { id: string; amount: bigint }[] = [];
   lastCallAt = 0;
@@ -238,10 +265,88 @@ export class AccountLeases {
       if (!lease.open || !which(lease)) continue;
       lease.open = false;
       gives.push({ id: lease.id, amount: lease.available });
+      this.returned(lease.id, lease.available - lease.granted);
+      // What it held unused is still room of this instance's until given back, then free: remaining as it was.
+      if (limit.left !== null) limit.left += lease.available;
       lease.available = 0n;
     }
     limit.leases = limit.leases.filter((l) => l.open || l.inflight > 0n);
     return gives;
+  }
+
+  /** A give of the lease is on its way (queued, or sent): `offset` when it was closed here, see `returning`. */
+  private returned(id: string, offset: bigint): void {
+    const r = this.returning.get(id);
+    if (r) {
+      r.pending++;
+      r.acked = null;
+    } else this.returning.set(id, { offset, pending: 1, acked: null });
+  }
+
+  /** A grant for a lease closed here (or never applied here: `lease` null) while it was on its way goes straight back. */
+  backStraight(id: string, amount: bigint, lease: Lease | null): void {
+    this.gives.push({ id, amount });
+    this.returned(id, lease ? -lease.granted : 0n);
+  }
+
+  /** A snapshot of the account's counters is asked for: call what this returns once its answer has been used. */
+  reads(): () => void {
+    const at = this.clock;
+    this.reading.push(at);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.reading.splice(this.reading.indexOf(at), 1);
+      this.prune();
+    };
+  }
+
+  /** These gives reached the database (the call that carried them returned). */
+  given(gives: { id: string }[]): void {
+    if (gives.length === 0) return;
+    const at = ++this.clock;
+    for (const g of gives) {
+      const r = this.returning.get(g.id);
+      if (r && r.pending > 0 && --r.pending === 0) r.acked = at;
+    }
+    this.prune();
+  }
+
+  /** Forget the leases given back before every snapshot on its way was asked for (each of them finds them given back). */
+  private prune(): void {
+    let oldest = Infinity;
+    for (const at of this.reading) if (at < oldest) oldest = at;
+    for (const [id, r] of this.returning) if (r.acked !== null && r.acked <= oldest) this.returning.delete(id);
+  }
+
+  /**
+   * What this instance's leases of `limit` counted in a window (buckets `from` to `to`, ms) held unused when a
+   * snapshot of its counter was taken, from the snapshot's view of them (`own`) and what is known here now. The
+   * counter's `reserved` counts every lease whole; what they hold unused is this instance's room (the headers'
+   * remaining counts it). Draws and settlements happen here first: what the open leases hold unused now counts
+   * them. Grants happen in the database first: one of a lease call in flight may be in the snapshot and not
+   * yet applied here, or applied here and granted after the snapshot; comparing what each lease was granted by
+   * the snapshot with what was applied here counts exactly those the snapshot counted (a new lease of the call
+   * in flight, `asking`, only in the snapshot: all of it). Gives also happen here first: a lease closed here
+   * is room in a snapshot that has it not yet given back (not draining), and nothing in one that has.
+   */
+  roomAt(limit: LeasedLimit, own: OwnLease[], from: number, to: number): bigint {
+    const rest = new Map(own.map((o) => [o.id, o]));
+    let room = 0n;
+    for (const l of limit.leases) {
+      if (!l.open || l.windowStart < from || l.windowStart > to) continue;
+      const s = rest.get(l.id);
+      rest.delete(l.id);
+      room += l.available + (s && !s.draining ? s.granted : 0n) - l.granted;
+    }
+    for (const s of rest.values()) {
+      if (s.draining) continue;
+      const r = this.returning.get(s.id);
+      if (r) room += s.granted + r.offset;
+      else if (this.asking.has(s.id)) room += s.granted;
+    }
+    return room;
   }
 
   /** Close every lease (the account's limits changed); the gives are queued. */
@@ -266,19 +371,33 @@ export class AccountLeases {
     if (!("granted" in r)) return;
     const ws = op.windowStart.getTime();
     if (r.gone && lease) {
-      // Taken back by the others (this instance was silent too long): nothing left to give back.
+      // Taken back by the others (this instance was silent too long): nothing left to give back, what it held is free.
       lease.open = false;
+      if (limit.left !== null) limit.left += lease.available;
       lease.available = 0n;
       this.drop(limit, lease);
-    } else if (r.granted > 0n) {
+    }
+    let applied = 0n;
+    if (!r.gone && r.granted > 0n) {
       if (op.limit !== limit.limit || (lease && !lease.open)) {
         // Granted for a lease closed (or a limit changed) while the call was on its way: straight back.
-        this.gives.push({ id: op.id, amount: r.granted });
-      } else if (lease) lease.available += r.granted;
-      else limit.leases.push({ id: op.id, windowStart: ws, available: r.granted, inflight: 0n, open: true });
+        this.backStraight(op.id, r.granted, lease);
+      } else {
+        applied = r.granted;
+        if (lease) {
+          lease.available += applied;
+          lease.granted += applied;
+        } else limit.leases.push({ id: op.id, windowStart: ws, available: applied, inflight: 0n, open: true, granted: applied });
+      }
     }
-    if (ws === currentWindow) limit.observe(ws, r.left, r.oldest);
-    else if (op.want > 0n && r.granted === 0n && !r.gone) limit.near = true;
+    // The grant's own snapshot, when it is the newest of the window. Else the snapshot remembered did not count this
+    // grant as room held here (older than the grant, it counted it as free; newer, as a grant not yet applied
+    // here): it is in `available` now, no longer in `left`.
+    const from = (op.since ?? op.windowStart).getTime();
+    const to = (op.until ?? op.windowStart).getTime();
+    const left = ws === currentWindow ? r.left + this.roomAt(limit, r.own, from, to) - limit.available : 0n;
+    if (!(ws === currentWindow && limit.observe(ws, r.seq, left, r.oldest, r.left)) && limit.left !== null) limit.left -= applied;
+    if (ws !== currentWindow && op.want > 0n && r.granted === 0n && !r.gone) limit.near = true;
   }
 
   /** Draw every hold from open leases, all or nothing; null when one does not fit. */

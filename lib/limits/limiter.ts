@@ -266,74 +266,82 @@ export class DbLimiter implements Limiter {
     let wait = 20;
     let settled = false;
     let outcome: Awaited<ReturnType<typeof reserveLimits>>;
-    for (;;) {
-      try {
-        const call = reserveLimits({
-          reservationId,
-          requestId: input.requestId,
-          accountId: cfg.account.id,
-          keyId: input.key.id,
-          userId: input.key.userId,
-          instanceId: this.instanceId,
-          modelId: input.model.id,
-          endpoint: input.endpoint,
-          holds: plan.holds,
-          balanceHold: worstCost,
-          enforceBalance: prepaid,
-          activationNanos: prepaid ? cfg.tier.purchaseCreditNanos : null,
-          prices: pricesToJson(prices),
-          promptTokens: input.estimatedPromptTokens,
-          batchId: input.batchId,
-          give,
-          versions: cfg.versions,
-        });
-        // Gives on their way with a reservation are waited for like lease calls (a change to limits is acknowledged after them).
-        outcome = await (held && give.length > 0 ? held.track(call) : call);
-      } catch (err) {
-        // Not given back then: the next lease call does it.
-        if (held) held.gives.push(...give);
-        throw err;
+    let headers: Record<string, string>;
+    // The snapshot the reservation answers with is read against what is known here of the leases (see roomAt).
+    const read = held?.reads();
+    try {
+      for (;;) {
+        try {
+          const call = reserveLimits({
+            reservationId,
+            requestId: input.requestId,
+            accountId: cfg.account.id,
+            keyId: input.key.id,
+            userId: input.key.userId,
+            instanceId: this.instanceId,
+            modelId: input.model.id,
+            endpoint: input.endpoint,
+            holds: plan.holds,
+            balanceHold: worstCost,
+            enforceBalance: prepaid,
+            activationNanos: prepaid ? cfg.tier.purchaseCreditNanos : null,
+            prices: pricesToJson(prices),
+            promptTokens: input.estimatedPromptTokens,
+            batchId: input.batchId,
+            give,
+            versions: cfg.versions,
+          });
+          // Gives on their way with a reservation are waited for like lease calls (a change to limits is acknowledged after them).
+          outcome = await (held && give.length > 0 ? held.track(call) : call);
+          held?.given(give);
+        } catch (err) {
+          // Not given back then: the next lease call does it.
+          if (held) held.gives.push(...give);
+          throw err;
+        }
+        give = [];
+        if (!outcome.ok && outcome.reason === "stale") {
+          // Read under limits changed since: not reserved. Read them again; leases taken under them are closed.
+          if (this.accounts.get(cfg.account.id) === cfg) this.accounts.delete(cfg.account.id);
+          if (held && held.version === cfg.version) this.closeAccount(held);
+          return null;
+        }
+        if (outcome.ok || outcome.reason === "activation") break;
+        // Refused: first this instance's own unused leases on that limit, then (while other instances hold live
+        // leases on it, which they give back when idle) a short wait: a refusal leaves no room unused anywhere.
+        const hold = outcome.reason === "limit" ? outcome.hold : null;
+        const refused = wants.filter((w) => (hold ? w.limit.metric === hold.metric && w.limit.scopeId === hold.scopeId : w.limit.kind === "balance"));
+        if (held) {
+          const gives = [...held.gives.splice(0), ...this.remnants(held, refused, true)];
+          give = gives.filter((g) => g.amount > 0n);
+          held.gives.push(...gives.filter((g) => g.amount === 0n));
+        }
+        if (give.length > 0) continue;
+        // Requests answered here but not settled yet (queued, or in a batch being written) still hold their worst
+        // cases: settle them, then look again.
+        if (!settled && this.settlements) {
+          settled = true;
+          await this.settlements.flush();
+          continue;
+        }
+        if (outcome.elsewhere > 0n && Date.now() + wait < deadline) {
+          await sleep(wait);
+          wait = Math.min(wait * 2, 200);
+          continue;
+        }
+        break;
       }
-      give = [];
-      if (!outcome.ok && outcome.reason === "stale") {
-        // Read under limits changed since: not reserved. Read them again; leases taken under them are closed.
-        if (this.accounts.get(cfg.account.id) === cfg) this.accounts.delete(cfg.account.id);
-        if (held && held.version === cfg.version) this.closeAccount(held);
-        return null;
+      if (!outcome.ok) {
+        const headers = await this.headersFor(input.key, at).catch(() => ({}) as Record<string, string>);
+        const retryAt = outcome.reason === "limit" ? await this.retryAt(plan, outcome.hold).catch(() => null) : null;
+        throw this.refusal(outcome, plan, cfg, at, headers, retryAt);
       }
-      if (outcome.ok || outcome.reason === "activation") break;
-      // Refused: first this instance's own unused leases on that limit, then (while other instances hold live
-      // leases on it, which they give back when idle) a short wait: a refusal leaves no room unused anywhere.
-      const hold = outcome.reason === "limit" ? outcome.hold : null;
-      const refused = wants.filter((w) => (hold ? w.limit.metric === hold.metric && w.limit.scopeId === hold.scopeId : w.limit.kind === "balance"));
-      if (held) {
-        const gives = [...held.gives.splice(0), ...this.remnants(held, refused, true)];
-        give = gives.filter((g) => g.amount > 0n);
-        held.gives.push(...gives.filter((g) => g.amount === 0n));
-      }
-      if (give.length > 0) continue;
-      // Requests answered here but not settled yet (queued, or in a batch being written) still hold their worst
-      // cases: settle them, then look again.
-      if (!settled && this.settlements) {
-        settled = true;
-        await this.settlements.flush();
-        continue;
-      }
-      if (outcome.elsewhere > 0n && Date.now() + wait < deadline) {
-        await sleep(wait);
-        wait = Math.min(wait * 2, 200);
-        continue;
-      }
-      break;
+      this.admitted.database++;
+      headers = this.headers(plan, outcome.counters, at, held);
+      if (acct) this.observeExact(acct, plan, outcome.counters, outcome.seq, wants);
+    } finally {
+      read?.();
     }
-    if (!outcome.ok) {
-      const headers = await this.headersFor(input.key, at).catch(() => ({}) as Record<string, string>);
-      const retryAt = outcome.reason === "limit" ? await this.retryAt(plan, outcome.hold).catch(() => null) : null;
-      throw this.refusal(outcome, plan, cfg, at, headers, retryAt);
-    }
-    this.admitted.database++;
-    if (acct) this.observeExact(acct, plan, outcome.counters, wants);
-    const headers = this.headers(plan, outcome.counters, at, held);
     if (!batch) this.rememberHeaders(cfg.account.id, headers);
     if (input.progress) this.open.set(reservationId, input.progress);
     this.holding.add(reservationId);
@@ -439,6 +447,8 @@ export class DbLimiter implements Limiter {
     if (ops.length === 0) return Promise.resolve();
     const epoch = acct.epoch;
     const version = acct.version;
+    acct.asking = new Set(grants.filter((g) => g.op.op === "grant" && g.op.new).map((g) => g.op.id));
+    const read = acct.reads();
     const run = (async () => {
       try {
         const results = await leaseLimits({
@@ -449,11 +459,12 @@ export class DbLimiter implements Limiter {
           versions: acct.versions ?? { account: -1, tier: -1 },
         });
         const at = this.now();
+        acct.given(gives);
         if (acct.epoch !== epoch) {
           // The account's leases were closed while the call was on its way (its limits changed): what it granted goes straight back.
           grants.forEach((g, i) => {
             const r = results[i]!;
-            if ("granted" in r && r.granted > 0n) acct.gives.push({ id: g.op.id, amount: r.granted });
+            if ("granted" in r && r.granted > 0n) acct.backStraight(g.op.id, r.granted, g.lease);
           });
         } else if (results.some((r) => "stale" in r && r.stale)) {
           // Asked under limits changed since: nothing granted; the leases taken under them are closed, the limits read again.
@@ -473,6 +484,8 @@ export class DbLimiter implements Limiter {
         this.lastCallError = Date.now();
       } finally {
         acct.pending = null;
+        acct.asking = new Set();
+        read();
       }
     })();
     acct.pending = run;
@@ -526,19 +539,30 @@ export class DbLimiter implements Limiter {
   }
 
   /**
-   * What a reservation in the database says of the windows: whether leases must stop (or may start again).
-   * A limit found near has this instance's leases on it closed: near a limit, room held unused here would be
-   * missing to requests of other instances.
+   * What a reservation in the database (its snapshot numbered `seq`) says of the windows: what is left beyond
+   * this instance's leases, for the headers of the requests admitted against them next, and whether leases
+   * must stop (or may start again). A limit found near has this instance's leases on it closed: near a limit,
+   * room held unused here would be missing to requests of other instances.
    */
-  private observeExact(acct: AccountLeases, plan: Plan, states: CounterState[], wants: Want[]) {
+  private observeExact(acct: AccountLeases, plan: Plan, states: CounterState[], seq: bigint, wants: Want[]) {
     plan.holds.forEach((h, i) => {
       if (h.limit === null) return;
       const w = wants.find((x) => x.limit.scopeId === h.scopeId && x.limit.metric === h.metric);
       if (!w) return;
       const s = states[i]!;
-      w.limit.observe(h.windowStart.getTime(), h.limit - s.used - s.reserved, s.oldest);
-      if (w.limit.near) acct.gives.push(...acct.close(w.limit));
+      const free = h.limit - s.used - s.reserved;
+      // Remaining as the headers say it (free, and this instance's room then), less what its leases hold unused now.
+      const left = free + this.roomAt(acct, h, s) - w.limit.available;
+      if (w.limit.observe(h.windowStart.getTime(), seq, left, s.oldest, free) && w.limit.near) acct.gives.push(...acct.close(w.limit));
     });
+  }
+
+  /** This instance's room in a hold's window when `s` was read: what its leases held unused then (see AccountLeases.roomAt). */
+  private roomAt(acct: AccountLeases | null, h: Hold, s: CounterState): bigint {
+    const l = acct?.limits.get(`${h.scopeId}|${h.metric}`);
+    if (!acct || !l) return 0n;
+    if (!s.own) return l.available;
+    return acct.roomAt(l, s.own, (h.since ?? h.windowStart).getTime(), (h.until ?? h.windowStart).getTime());
   }
 
   private leasedReservation(input: ReserveInput, cfg: AccountConfig, at: Date, prices: PriceTable, plan: Plan, acct: AccountLeases, drawn: Drawn[]): Reservation {
@@ -736,15 +760,17 @@ export class DbLimiter implements Limiter {
     });
   }
 
-  /** X-RateLimit-* of the account's limits, from the counters as a reservation in the database left them (plus this instance's unused leases). */
+  /**
+   * X-RateLimit-* of the account's limits, from the counters as a reservation in the database left them (or as
+   * read), plus what this instance's leases held unused then: the counters' `reserved` counts them whole.
+   */
   private headers(plan: Plan, states: CounterState[], at: Date, acct: AccountLeases | null = null): Record<string, string> {
     const out: Record<string, string> = {};
     plan.holds.forEach((h, i) => {
       const suffix = headerSuffix(h);
       if (!suffix || h.limit === null) return;
       const s = states[i]!;
-      const mine = acct?.limits.get(`${h.scopeId}|${h.metric}`)?.available ?? 0n;
-      setHeaders(out, suffix, h.limit, h.limit - s.used - s.reserved + mine, resetAt(h.window, s.oldest, at));
+      setHeaders(out, suffix, h.limit, h.limit - s.used - s.reserved + this.roomAt(acct, h, s), resetAt(h.window, s.oldest, at));
     });
     return out;
   }
@@ -785,7 +811,13 @@ export class DbLimiter implements Limiter {
     plan.holds = plan.holds.filter((h) => h.scope === "account" && h.kind !== "spendMonth");
     const acct = this.leased.get(key.accountId);
     if (acct && plan.holds.every((h) => h.limit === null || acct.limits.get(`${h.scopeId}|${h.metric}`)?.left != null)) return this.leasedHeaders(acct, plan, at);
-    return this.headers(plan, await readWindows(plan.holds), at, acct ?? null);
+    if (!acct) return this.headers(plan, await readWindows(plan.holds), at);
+    const read = acct.reads();
+    try {
+      return this.headers(plan, await readWindows(plan.holds, this.instanceId), at, acct);
+    } finally {
+      read();
+    }
   }
 
   /**
