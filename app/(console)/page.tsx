@@ -44,11 +44,11 @@ export default async function OverviewPage() {
         <p className="text-sm text-muted">Your OpenAI-compatible API, served from your own machines.</p>
       </header>
       <NextStep chatModel={chatModel} isAdmin={isAdmin} canAddModels={user.superadmin} admins={admins} modelsDir={env().LLMAAS_MODELS_DIR} />
-      <div className={`grid gap-4 ${summary ? "sm:grid-cols-2" : ""}`}>
+      <div className={`grid grid-cols-1 gap-4 ${summary ? "sm:grid-cols-2" : ""}`}>
         <ModelsTile models={models} />
         {summary && <SpendTile summary={summary} />}
       </div>
-      <div className="grid items-start gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-2">
         <CapabilityStatus models={models} />
         <BackendStatus models={models} />
       </div>
