@@ -24,9 +24,22 @@ export async function findConversationForUser({ id, userId }: { id: string; user
 
 type Content = Pick<typeof conversations.$inferInsert, "title" | "model" | "settings" | "messages">;
 
+/**
+ * Postgres text and jsonb cannot hold U+0000, which a model may well generate: it is stored as U+FFFD (the
+ * replacement character) so the conversation is saved all the same.
+ */
+function storable<T>(value: T): T {
+  if (typeof value === "string") return (value.includes("\u0000") ? value.replaceAll("\u0000", "\ufffd") : value) as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, storable(v)])) as T;
+  }
+  return value;
+}
+
 export async function insertConversation({ userId, accountId, values }: { userId: string; accountId: string; values: Content }) {
   const db = await getDb();
-  const [row] = await db.insert(conversations).values({ ...values, userId, accountId }).returning({ id: conversations.id });
+  const [row] = await db.insert(conversations).values({ ...storable(values), userId, accountId }).returning({ id: conversations.id });
   return row!;
 }
 
@@ -35,7 +48,7 @@ export async function updateConversationForUser({ id, userId, values }: { id: st
   const db = await getDb();
   const [row] = await db
     .update(conversations)
-    .set({ ...values, updatedAt: sql`now()` })
+    .set({ ...storable(values), updatedAt: sql`now()` })
     .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
     .returning({ id: conversations.id });
   return row;
