@@ -45,6 +45,8 @@ test("a GGUF copied into the models folder appears in the model picker without a
 });
 
 test("an administrator uploads a GGUF from the browser with a progress bar, then chats with it", async ({ page }) => {
+  // A throttled upload, six screenshots and a chat with a model loaded for it: more than the default budget on a busy machine.
+  test.setTimeout(120_000);
   await page.goto("/models");
   await page.getByTestId("add-model-link").click();
   await expect(page).toHaveURL(/\/models\/add$/);
@@ -115,6 +117,9 @@ test.describe("pulling from a URL", () => {
   });
 
   test("a pull can be cancelled, and nothing of it stays", async ({ page }) => {
+    // Slow enough (about 10 s for the file) that a busy machine cannot finish the pull before the click lands.
+    await server.close();
+    server = await startSlowFileServer({ file: TINY_GGUF, name: "pulled-tiny.gguf", chunkBytes: 32 * 1024, delayMs: 300, dropAfter: null });
     await page.goto("/models/add");
     await page.getByTestId("pull-url").fill(`${server.url}/pulled-tiny.gguf`);
     await page.getByTestId("pull-submit").click();
