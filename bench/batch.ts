@@ -2,9 +2,13 @@
  * The batch queue on one instance: 10,000 chat lines against a fake backend
  * that answers at once, worked by the instance's background worker on a real
  * Postgres server. Reports lines per second alone and beside live traffic,
- * and what the batch does to live traffic: p50 latency of live requests (4 at
- * a time) in alternating phases with the batch paused and running (20 × 120
- * each), so that load from elsewhere on the machine weighs on both alike.
+ * and what the batch does to live traffic: p50 latency of live requests in
+ * alternating phases with the batch's lines paused and running, so that load
+ * from elsewhere on the machine weighs on both alike (the worker keeps
+ * polling in both). Two kinds of live traffic: 4 requests at a time, each
+ * sent when the last is answered, which keeps the instance saturated (20 ×
+ * 600 requests per side), and a steady 200 requests/s, which leaves it spare
+ * capacity (20 × 1 s per side).
  */
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -19,7 +23,10 @@ const LINES = Number(process.env.BENCH_BATCH_LINES ?? 10_000);
 const LIVE_CONCURRENCY = 4;
 /** Alternating phases of live traffic with the batch paused, then running; requests per phase. */
 const PHASES = 20;
-const PER_PHASE = 120;
+const PER_PHASE = Number(process.env.BENCH_BATCH_PHASE_REQUESTS ?? 600);
+/** The steady live rate of the second scenario, and the length of each of its phases. */
+const LIVE_RATE = Number(process.env.BENCH_BATCH_LIVE_RATE ?? 200);
+const RATE_PHASE_MS = 1_000;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -78,29 +85,51 @@ export async function benchBatch() {
   };
   while ((await status()).status !== "in_progress") await new Promise((r) => setTimeout(r, 20));
 
-  // Live traffic with the batch paused and running, in alternating phases, so that the machine's other
-  // load weighs on both sides alike.
+  /** Live requests at a steady `rate` per second for `ms` (an open loop: arrivals do not wait for answers). */
+  const liveAtRate = async (rate: number, ms: number) => {
+    const latencies: number[] = [];
+    const pending: Promise<void>[] = [];
+    const t0 = performance.now();
+    for (let i = 0; ; i++) {
+      const due = t0 + (i * 1000) / rate;
+      if (due - t0 >= ms) break;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      pending.push(live().then((l) => void latencies.push(l)));
+    }
+    await Promise.all(pending);
+    return latencies;
+  };
+
+  // Live traffic with the batch's lines paused and running, in alternating phases, so that the machine's
+  // other load weighs on both sides alike: first traffic that keeps the instance saturated (4 at a time,
+  // each sent when the last is answered), then a steady rate that leaves it spare capacity.
   const worker = runtime.batchWorker!;
-  const off: number[] = [];
-  const on: number[] = [];
-  let underLive = 0;
-  let liveSeconds = 0;
-  for (let phase = 0; phase < PHASES; phase++) {
-    await worker.stop();
-    off.push(...(await liveLoad({ count: PER_PHASE })));
-    worker.start();
-    const c0 = (await status()).request_counts.completed;
-    const p0 = performance.now();
-    on.push(...(await liveLoad({ count: PER_PHASE })));
-    liveSeconds += (performance.now() - p0) / 1000;
-    underLive += (await status()).request_counts.completed - c0;
+  const scenarios: { name: string; load: () => Promise<number[]>; off: number[]; on: number[]; lines: number; seconds: number }[] = [
+    { name: `${LIVE_CONCURRENCY} at a time (instance saturated)`, load: () => liveLoad({ count: PER_PHASE }), off: [], on: [], lines: 0, seconds: 0 },
+    { name: `${LIVE_RATE} requests/s`, load: () => liveAtRate(LIVE_RATE, RATE_PHASE_MS), off: [], on: [], lines: 0, seconds: 0 },
+  ];
+  for (const scenario of scenarios) {
+    for (let phase = 0; phase < PHASES; phase++) {
+      worker.pauseLines(true);
+      while (worker.linesInFlight > 0) await new Promise((r) => setTimeout(r, 5));
+      scenario.off.push(...(await scenario.load()));
+      worker.pauseLines(false);
+      const c0 = (await status()).request_counts.completed;
+      const p0 = performance.now();
+      scenario.on.push(...(await scenario.load()));
+      scenario.seconds += (performance.now() - p0) / 1000;
+      scenario.lines += (await status()).request_counts.completed - c0;
+    }
+    scenario.off.sort((a, b) => a - b);
+    scenario.on.sort((a, b) => a - b);
   }
-  off.sort((a, b) => a - b);
-  on.sort((a, b) => a - b);
 
   // Then the batch alone, to its end.
+  worker.pauseLines(false);
   const c1 = (await status()).request_counts.completed;
   const alone0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let finished = await status();
   while (finished.status !== "completed") {
     if (["failed", "expired", "cancelled"].includes(finished.status)) throw new Error(`batch ${finished.status}`);
@@ -108,6 +137,8 @@ export async function benchBatch() {
     finished = await status();
   }
   const aloneSeconds = (performance.now() - alone0) / 1000;
+  const cpu1 = process.cpuUsage(cpu0);
+  const cpuPerLine = (cpu1.user + cpu1.system) / (LINES - c1);
   const wall = (performance.now() - t0) / 1000;
 
   await runtime.stop();
@@ -116,20 +147,25 @@ export async function benchBatch() {
   setFileStorage(undefined);
   await fs.rm(dir, { recursive: true, force: true });
 
-  const p50Off = percentile(off, 50);
-  const p50On = percentile(on, 50);
   console.log(`\nBatch: ${LINES} chat lines, up to ${concurrency} in flight on one instance, fake backend answering at once, Postgres`);
   console.table([
     {
       "lines completed": finished.request_counts.completed,
       "seconds (create → completed)": wall.toFixed(1),
       "lines/s alone": Math.round((LINES - c1) / aloneSeconds),
-      "lines/s beside live traffic": Math.round(underLive / liveSeconds),
+      "CPU per line alone": `${(cpuPerLine / 1000).toFixed(2)} ms`,
+      ...Object.fromEntries(scenarios.map((s) => [`lines/s beside ${s.name}`, Math.round(s.lines / s.seconds)])),
     },
   ]);
-  console.table([
-    { live: "batch paused", requests: off.length, "p50 ms": p50Off.toFixed(2), "p99 ms": percentile(off, 99).toFixed(2) },
-    { live: "batch running", requests: on.length, "p50 ms": p50On.toFixed(2), "p99 ms": percentile(on, 99).toFixed(2) },
-  ]);
-  console.log(`live p50 added while the batch runs: ${(p50On - p50Off).toFixed(2)} ms (${(((p50On - p50Off) / p50Off) * 100).toFixed(1)} %; target under 10 %)`);
+  console.table(
+    scenarios.flatMap((s) => [
+      { live: s.name, batch: "paused", requests: s.off.length, "p50 ms": percentile(s.off, 50).toFixed(2), "p99 ms": percentile(s.off, 99).toFixed(2) },
+      { live: s.name, batch: "running", requests: s.on.length, "p50 ms": percentile(s.on, 50).toFixed(2), "p99 ms": percentile(s.on, 99).toFixed(2) },
+    ]),
+  );
+  for (const s of scenarios) {
+    const off = percentile(s.off, 50);
+    const on = percentile(s.on, 50);
+    console.log(`live p50 added while the batch runs, ${s.name}: ${(on - off).toFixed(2)} ms (${(((on - off) / off) * 100).toFixed(1)} %; target under 10 %)`);
+  }
 }

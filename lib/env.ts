@@ -70,6 +70,8 @@ const schema = z.object({
   LLMAAS_FILES_DIR: z.string().min(1).optional(),
   /** Batch lines each instance (server or `llmaas worker`) runs at once, below live traffic; 0: this instance works no batches. */
   LLMAAS_BATCH_CONCURRENCY: z.coerce.number().int().min(0).max(1024).default(4),
+  /** Beside live traffic, a server runs one batch line at a time, started at most this often (ms). */
+  LLMAAS_BATCH_LIVE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   LLMAAS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Lets chat requests carry http(s) image URLs; the gateway never fetches them itself, the backend does. */
   LLMAAS_ALLOW_REMOTE_IMAGES: bool.default(false),

@@ -31,14 +31,13 @@ export interface BatchWorkerOptions {
   staleMs?: number;
   /** Waits before new tries of a line answered 502, 503 or 504 (default RETRY_DELAYS_MS). */
   retryDelaysMs?: number[];
+  /** Beside live traffic, one line at a time, started at most this often (ms; default 500). */
+  liveIntervalMs?: number;
 }
 
 const KEY_TTL_MS = 5_000;
-/** Live traffic is "present" while live requests are in flight or one arrived this recently. */
+/** Live traffic is "present" while live model requests are in flight or one arrived this recently. */
 const LIVE_RECENT_MS = 100;
-/** Under live traffic, the pause between one batch line and the next. */
-const LIVE_BREATHER_MS = 20;
-
 /** Answers that say "try again later" (a backend down, overloaded or too slow, or the database away): retried in place. */
 const TRANSIENT = new Set([502, 503, 504]);
 /** Waits before each new try of a line that got a transient answer; after the last, the answer goes to the error file. */
@@ -54,6 +53,9 @@ export const RETRY_DELAYS_MS = [1_000, 5_000, 15_000];
  */
 export class BatchWorker {
   private stopped = true;
+  /** Takes no new lines while set; the rest of the work (validation, sealing, files) goes on. */
+  private paused = false;
+  private readonly liveIntervalMs: number;
   /** Lines at a backend: at most `concurrency`, less the live requests in flight. */
   private active = 0;
   private lastLineEnd = 0;
@@ -77,6 +79,7 @@ export class BatchWorker {
     this.pollMs = options.pollMs ?? 1000;
     this.staleMs = options.staleMs ?? 15_000;
     this.retryDelays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+    this.liveIntervalMs = options.liveIntervalMs ?? 500;
   }
 
   private staleBefore = () => new Date(Date.now() - this.staleMs);
@@ -104,6 +107,20 @@ export class BatchWorker {
     this.loops = [this.lineLoop(), this.taskLoop()];
   }
 
+  /**
+   * Take no new lines (lines in flight finish), or take them again. Validation, sealing and
+   * files go on.
+   */
+  pauseLines(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) this.wake("lines");
+  }
+
+  /** Lines of this instance at a backend or waiting to be stored. */
+  get linesInFlight(): number {
+    return this.active + this.storing;
+  }
+
   /** Stop claiming, and wait for the lines and the step in flight to be stored. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -115,15 +132,22 @@ export class BatchWorker {
 
   private async lineLoop(): Promise<void> {
     while (!this.stopped) {
-      // Live traffic first: while the instance serves live requests (or served one a moment ago), batches
-      // run one line at a time with a breather between lines, so they take a few percent of it; a batch
-      // always keeps going. Otherwise they run `concurrency` lines at once.
+      if (this.paused) {
+        await this.nap("lines", this.pollMs);
+        continue;
+      }
+      // Live traffic first. With no live model request in flight (nor one arrived a moment ago), batches
+      // run `concurrency` lines at once. Beside live traffic, one line at a time, at most one per
+      // `liveIntervalMs`: a few percent of the instance, and a batch always keeps going. (A line costs
+      // the event loop several times what a live request does: its reservation, answer and settlement
+      // are written to the database, and every live request arriving meanwhile waits for it.)
       const gateway = this.options.gateway;
-      const live = gateway.inFlight - this.active > 0 || performance.now() - gateway.lastLiveAt < LIVE_RECENT_MS;
+      const live = gateway.liveInFlight > 0 || performance.now() - gateway.lastLiveAt < LIVE_RECENT_MS;
       if (live) {
-        const breather = this.lastLineEnd + LIVE_BREATHER_MS - performance.now();
-        if (this.active > 0 || breather > 0) {
-          await this.nap("lines", this.active > 0 ? this.pollMs : breather);
+        const wait = this.lastLineEnd + this.liveIntervalMs - performance.now();
+        if (this.active > 0 || wait > 0) {
+          // Looked at again every so often: when live traffic stops, the batch speeds up at once.
+          await this.nap("lines", this.active > 0 ? this.pollMs : Math.min(wait, LIVE_RECENT_MS));
           continue;
         }
       }

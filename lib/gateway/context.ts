@@ -118,6 +118,8 @@ export class RequestContext {
   streamed = false;
   clientAborted = false;
   batch: BatchLine | null = null;
+  /** A live model request (not a batch line, nor a list or a lookup): what batch work yields to. */
+  live = false;
   private finished = false;
 
   constructor(

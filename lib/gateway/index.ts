@@ -78,7 +78,16 @@ export function startGateway(gateway: Gateway, options: { batchConcurrency?: num
   limiter?.start();
   // Batches need an instance id with a heartbeat (the limiter's), so a lost worker's lines are taken over.
   const concurrency = options.batchConcurrency ?? env().LLMAAS_BATCH_CONCURRENCY;
-  const batchWorker = limiter && concurrency > 0 ? new BatchWorker({ gateway, workerId: limiter.instanceId, concurrency, retryDelaysMs: options.batchRetryDelaysMs }) : null;
+  const batchWorker =
+    limiter && concurrency > 0
+      ? new BatchWorker({
+          gateway,
+          workerId: limiter.instanceId,
+          concurrency,
+          retryDelaysMs: options.batchRetryDelaysMs,
+          liveIntervalMs: env().LLMAAS_BATCH_LIVE_INTERVAL_MS,
+        })
+      : null;
   batchWorker?.start();
   const stopSweeper = limiter ? startSweeper() : () => {};
   catalogue.start();

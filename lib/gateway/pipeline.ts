@@ -78,7 +78,8 @@ export class Gateway {
   readonly settings: GatewaySettings;
   /** Requests currently being served, so shutdown can wait for them. */
   inFlight = 0;
-  /** When the last live request (not a batch line) arrived: batch work yields to live traffic. */
+  /** Live model requests (not batch lines, nor lists or lookups) being served, and when the last one arrived: batch work yields to them. */
+  liveInFlight = 0;
   lastLiveAt = 0;
   /** Answered requests whose settlement and usage are not written yet (they wait in the recorder's batch). */
   get pendingSettlements(): number {
@@ -92,6 +93,7 @@ export class Gateway {
       await this.ends.end(ctx, status, errorCode);
     } finally {
       this.inFlight--;
+      if (ctx.live) this.liveInFlight--;
     }
   };
 
@@ -156,7 +158,11 @@ export class Gateway {
     const requestId = `${endpoint?.idPrefix ?? "req"}-${randomUUID().replace(/-/g, "")}`;
     const ctx = new RequestContext(request, requestId, endpoint?.name ?? pathname, this.complete);
     ctx.batch = options.batch ?? null;
-    if (!ctx.batch) this.lastLiveAt = performance.now();
+    ctx.live = !ctx.batch && endpoint?.kind === "model";
+    if (ctx.live) {
+      this.lastLiveAt = performance.now();
+      this.liveInFlight++;
+    }
     if (cors) Object.assign(ctx.headers, corsHeaders(cors, request.headers.get("origin")));
     addLogFields({ requestId });
     this.inFlight++;

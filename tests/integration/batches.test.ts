@@ -25,6 +25,7 @@ const chatLine = (customId: string, content: string, extra: Json = {}) => ({
 describeEachDriver("batch API", () => {
   let fake: FakeBackend;
   let down: FakeBackend;
+  let liveBackend: FakeBackend;
   let server: TestServer;
   let filesDir: string;
   let a: Tenant;
@@ -39,6 +40,9 @@ describeEachDriver("batch API", () => {
     down = await startFakeOpenAI({ machine: "batch-down" });
     down.failWith = 503;
     await registerBackend("batch-down", down.url, [{ id: "down", upstream: "echo" }]);
+    // Live requests of the pacing test, on their own backend, so that `fake` counts batch lines only.
+    liveBackend = await startFakeOpenAI({ machine: "batch-live" });
+    await registerBackend("batch-live", liveBackend.url, [{ id: "live", upstream: "echo" }]);
     server = await startGatewayServer({ batchConcurrency: 4, batchRetryDelaysMs: [50, 100, 200] });
     a = await createTenant();
     b = await createTenant();
@@ -48,6 +52,7 @@ describeEachDriver("batch API", () => {
     await server.close();
     await fake.close();
     await down.close();
+    await liveBackend.close();
     setFileStorage(undefined);
     await fs.rm(filesDir, { recursive: true, force: true });
   });
@@ -228,6 +233,48 @@ describeEachDriver("batch API", () => {
     expect(errors.size).toBe(failed);
     for (const line of errors.values()) expect((line.error as Json).code).toBe("batch_cancelled");
     await expect(client.batches.cancel(batch.id)).rejects.toMatchObject({ status: 409 });
+  });
+
+  it("puts live traffic first: beside a live request, one line at a time; alone, up to the instance's concurrency", async () => {
+    const client = clientFor(a.secret);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    /** The most lines at the backend at once over `ms`. */
+    const mostAtOnce = async (ms: number) => {
+      let most = 0;
+      for (const end = Date.now() + ms; Date.now() < end; await sleep(5)) most = Math.max(most, fake.inFlight);
+      return most;
+    };
+    // 100 lines of 100 ms each.
+    const lines = Array.from({ length: 100 }, (_, i) => chatLine(`p-${i}`, "paced", { fake: { tokens: 5, delayMs: 20 } }));
+    const file = await client.files.create({ file: await toFile(Buffer.from(jsonl(lines)), "paced.jsonl"), purpose: "batch" });
+    let batch = await client.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h" });
+    while (batch.request_counts!.completed < 4) {
+      await sleep(50);
+      batch = await client.batches.retrieve(batch.id);
+    }
+    // Alone: the instance's 4 at once, never more.
+    const alone = await mostAtOnce(600);
+    expect(alone).toBeGreaterThanOrEqual(3);
+    expect(alone).toBeLessThanOrEqual(4);
+
+    // A live request of about 2 s: the lines already at the backend finish, then one runs at a time, and the batch keeps going.
+    const live = client.chat.completions.create({ model: "live", messages: [{ role: "user", content: "first" }], max_tokens: 5, fake: { tokens: 5, delayMs: 400 } } as never);
+    while (liveBackend.inFlight === 0) await sleep(5);
+    await sleep(300);
+    const before = (await client.batches.retrieve(batch.id)).request_counts!.completed;
+    const beside = await mostAtOnce(1200);
+    const after = (await client.batches.retrieve(batch.id)).request_counts!.completed;
+    expect(liveBackend.inFlight).toBe(1);
+    await live;
+    expect(beside).toBe(1);
+    expect(after).toBeGreaterThan(before);
+
+    while (!["completed", "failed"].includes(batch.status)) {
+      await sleep(100);
+      batch = await client.batches.retrieve(batch.id);
+    }
+    expect(batch.status).toBe("completed");
+    expect(batch.request_counts).toMatchObject({ total: 100, completed: 100, failed: 0 });
   });
 
   it("expires a batch at the end of its window: finished lines delivered, the rest reported expired", async () => {

@@ -21,6 +21,8 @@ export interface FakeBackend {
   url: string;
   port: number;
   requests: FakeRequest[];
+  /** Requests being answered now. */
+  readonly inFlight: number;
   /** Answer every request with this status until cleared. */
   failWith: number | null;
   close(): Promise<void>;
@@ -65,7 +67,7 @@ export function leakyMessage(authorization: string, port: number): string {
 export async function startFakeOpenAI(options: { machine?: string; port?: number } = {}): Promise<FakeBackend> {
   const machine = options.machine ?? "fake";
   const requests: FakeRequest[] = [];
-  const state = { failWith: null as number | null, failed: new Map<string, number>() };
+  const state = { failWith: null as number | null, failed: new Map<string, number>(), inFlight: 0 };
   const sockets = new Set<import("node:net").Socket>();
 
   const server = http.createServer(async (req, res) => {
@@ -80,7 +82,9 @@ export async function startFakeOpenAI(options: { machine?: string; port?: number
     }
     const record: FakeRequest = { path, body, headers: req.headers, aborted: false };
     requests.push(record);
+    state.inFlight++;
     res.on("close", () => {
+      state.inFlight--;
       if (!res.writableFinished) record.aborted = true;
     });
 
@@ -219,6 +223,9 @@ export async function startFakeOpenAI(options: { machine?: string; port?: number
     url: `http://127.0.0.1:${port}/v1`,
     port,
     requests,
+    get inFlight() {
+      return state.inFlight;
+    },
     get failWith() {
       return state.failWith;
     },
