@@ -127,11 +127,19 @@ describeEachDriver("leased limits", () => {
 
   it("checkpoints a leased stream that outlives a heartbeat, and settles it once", async () => {
     const t = await createTenant({ tier: "Lease hourly" });
-    // Busy: leases taken.
-    for (let i = 0; i < 6; i++) expect((await chat(t.secret, { max_tokens: 10, fake: { tokens: 10 } })).status).toBe(200);
-    const admitted = limiter.admissions.leased;
+    // Busy: two clients keep the account's requests coming (however slow a loaded machine makes them, so its
+    // leases are never idle), until the stream has its answer's headers.
+    const start = limiter.admissions.leased;
+    let streamed = false;
+    const busy = Promise.all(
+      [0, 1].map(async () => {
+        while (!streamed) expect((await chat(t.secret, { max_tokens: 10, fake: { tokens: 10 } })).status).toBe(200);
+      }),
+    );
+    await expect.poll(() => limiter.admissions.leased - start, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     const res = await chat(t.secret, { model: "lease-slow", stream: true, max_tokens: 100, fake: { tokens: 40, delayMs: 40 } });
-    expect(limiter.admissions.leased).toBe(admitted + 1);
+    streamed = true;
+    await busy;
     const requestId = res.headers.get("id")!;
     const db = await getDb();
     const checkpoint = async () =>
