@@ -11,7 +11,8 @@
  * Needs wrk (`apt-get install -y wrk`) and Postgres at TEST_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/test). BENCH_SECONDS sets the
  * length of each load row (default 5); with BENCH_CPU_PROF_DIR the gateway
- * writes a CPU profile (node --cpu-prof) into that folder when it stops.
+ * writes a CPU profile (node --cpu-prof) into that folder when it stops;
+ * BENCH_ONLY=far runs only the non-streamed rows far from the limits.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -26,6 +27,8 @@ import { createTenant, registerBackend } from "@/tests/support/gateway";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const SEQUENTIAL_STREAMS = Number(process.env.BENCH_STREAMS ?? 300);
+/** BENCH_ONLY=far: only the non-streamed rows far from the limits (to profile or compare one change quickly). */
+const ONLY_FAR = process.env.BENCH_ONLY === "far";
 const TOKENS = 16;
 const root = path.resolve(import.meta.dirname, "..");
 const hasTaskset = existsSync("/usr/bin/taskset") || existsSync("/bin/taskset");
@@ -263,6 +266,14 @@ export async function benchGateway() {
     const d = wrk(`${engineUrl}/chat/completions`, c, direct, null);
     const { r: g, cpu, leased } = await measure(`${gatewayUrl}/chat/completions`, c, chat, far.secret);
     row("chat, far from limits", c, d, g, cpu, leased);
+  }
+  if (ONLY_FAR) {
+    await stop(gateway);
+    await stop(engine);
+    await closeDatabase();
+    console.log(`\nGateway, far from limits only (BENCH_ONLY=far), ${SECONDS} s per row:`);
+    console.table(rows);
+    return;
   }
   const sd = await sequentialStreams(`${engineUrl}/chat/completions`, streamBody("echo"), null, SEQUENTIAL_STREAMS);
   const sg = await sequentialStreams(`${gatewayUrl}/chat/completions`, streamBody("m"), far.secret, SEQUENTIAL_STREAMS);

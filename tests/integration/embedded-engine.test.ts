@@ -207,7 +207,12 @@ describeEachDriver("embedded engine through the gateway", () => {
     const answers = await Promise.all(
       Array.from({ length: 5 }, () => client.chat.completions.create({ model: MODEL, messages: ask, max_tokens: 10 })),
     );
-    expect(answers.map((a) => a.usage!.completion_tokens)).toEqual([10, 10, 10, 10, 10]);
+    // Each answered in full: up to its 10 tokens (a sampled end of text may come a token or two sooner).
+    for (const a of answers) {
+      expect(a.usage!.completion_tokens).toBeGreaterThan(0);
+      expect(a.usage!.completion_tokens).toBeLessThanOrEqual(10);
+      if (a.usage!.completion_tokens < 10) expect(a.choices[0]!.finish_reason).toBe("stop");
+    }
     expect(getEngine().stats()).toMatchObject({ active: 0, queued: 0 });
   });
 
