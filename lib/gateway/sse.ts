@@ -1,4 +1,5 @@
 import { type EventSourceMessage, createParser } from "eventsource-parser";
+import { bodyReader } from "../backends/http";
 import type { Dispatched, Target } from "../backends/router";
 import { AppError } from "../errors";
 import { bindLogScope, errorFields, log } from "../log";
@@ -172,7 +173,7 @@ const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-
  */
 export function relayStream(ctx: RequestContext, d: Dispatched, spec: StreamSpec & { promptTokens: number }, upstream: AbortController): GatewayReply {
   ctx.streamed = true;
-  const reader = d.response.body!.getReader();
+  const reader = bodyReader(d.response);
   const tap = new UsageTap(ctx, spec.clientWantsUsage);
   const transforms = [scrubErrors(d.target, ctx.requestId), tap.transform, rewriteIds(ctx.requestId, d.target.upstreamId, spec.publicModel)];
 
