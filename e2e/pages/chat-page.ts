@@ -28,6 +28,8 @@ export class ChatPage {
 
   async goto() {
     await this.page.goto("/chat");
+    // Typed before React has hydrated the page, a field's text is lost at its next render.
+    await this.page.waitForLoadState("networkidle");
   }
 
   lastAnswer() {
