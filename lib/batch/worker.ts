@@ -38,6 +38,7 @@ export interface BatchWorkerOptions {
 const KEY_TTL_MS = 5_000;
 /** Live traffic is "present" while live model requests are in flight or one arrived this recently. */
 const LIVE_RECENT_MS = 100;
+
 /** Answers that say "try again later" (a backend down, overloaded or too slow, or the database away): retried in place. */
 const TRANSIENT = new Set([502, 503, 504]);
 /** Waits before each new try of a line that got a transient answer; after the last, the answer goes to the error file. */
@@ -56,7 +57,7 @@ export class BatchWorker {
   /** Takes no new lines while set; the rest of the work (validation, sealing, files) goes on. */
   private paused = false;
   private readonly liveIntervalMs: number;
-  /** Lines at a backend: at most `concurrency`, less the live requests in flight. */
+  /** Lines at a backend: at most `concurrency`, and one beside live traffic. */
   private active = 0;
   private lastLineEnd = 0;
   /** Lines answered, waiting for their answers to be stored. */
