@@ -115,19 +115,15 @@ class UpstreamResponse {
   get body(): ReadableStream<Uint8Array> {
     if (!this.stream) {
       this.bodyUsed = true;
-      const raw = this.raw;
-      const chunks = raw[Symbol.asyncIterator]();
+      const reader = this.chunks();
       this.stream = new ReadableStream<Uint8Array>(
         {
           async pull(controller) {
-            const { value, done } = await chunks.next();
+            const { value, done } = await reader.read();
             if (done) controller.close();
-            else controller.enqueue(value as Uint8Array);
+            else controller.enqueue(value);
           },
-          async cancel() {
-            raw.on("error", () => {});
-            raw.destroy();
-          },
+          cancel: () => reader.cancel(),
         },
         { highWaterMark: 0 },
       );
@@ -138,6 +134,10 @@ class UpstreamResponse {
   /** The body's chunks as they arrive, with no Web stream in between (see bodyReader). */
   reader(): BodyReader {
     this.used();
+    return this.chunks();
+  }
+
+  private chunks(): BodyReader {
     const raw = this.raw;
     const chunks = raw[Symbol.asyncIterator]();
     return {
