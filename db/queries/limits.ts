@@ -379,7 +379,9 @@ export interface DeferredSettlement {
 }
 
 /**
- * Settle many reservations in the caller's transaction, in one statement:
+ * Settle many reservations in the caller's transaction, in a statement for
+ * those reserved in the database and one for those admitted against leases,
+ * each row they touch updated once (see 0020_settle_in_sets.sql):
  * the accounts' balance rows are locked first, in one order, so batches of
  * several instances never deadlock. For each, in order: true when this call
  * settled it, false when it was settled already (a batch replayed from the
@@ -389,7 +391,8 @@ export async function settleBatch(db: Db, items: DeferredSettlement[]): Promise<
   if (items.length === 0) return [];
   const accounts = [...new Set(items.map((i) => i.accountId))].sort();
   await db.execute(sql`select 1 from account_balances where account_id in (${sql.join(accounts.map((a) => sql`${a}::uuid`), sql`, `)}) order by account_id for update`);
-  const rows = items.map((i, n) => ({
+  const out = new Array<boolean>(items.length).fill(false);
+  const row = (i: DeferredSettlement, n: number) => ({
     i: n,
     r: i.reservationId,
     a: i.accountId,
@@ -397,19 +400,23 @@ export async function settleBatch(db: Db, items: DeferredSettlement[]): Promise<
     cost: i.costNanos.toString(),
     ledger: i.ledger,
     ...(i.leased ? { e: i.leased.usageEventId, at: i.leased.eventAt, holds: i.leased.holds } : {}),
-  }));
-  const result = rowsOf(
-    await db.execute(sql`select x.i, case when x.holds is null then llmaas_settle(x.r, x.a, x.actual, x.cost, x.ledger)
-        else llmaas_settle_leased(x.a, x.r, x.e, x.at, x.holds, x.cost, x.ledger) end as ok
-      from (select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as t(i int, r uuid, a uuid, actual jsonb, cost bigint, ledger jsonb, e uuid, at timestamptz, holds jsonb) order by t.a, t.i) x`),
-  );
-  const out = new Array<boolean>(items.length).fill(false);
-  for (const r of result) out[Number(r.i)] = r.ok === true || r.ok === "t";
+  });
+  const exact = items.flatMap((i, n) => (i.leased ? [] : [row(i, n)]));
+  const leased = items.flatMap((i, n) => (i.leased ? [row(i, n)] : []));
+  // Reserved one by one in the database: settled together too, each counter and balance updated once (llmaas_settle_set).
+  if (exact.length > 0) {
+    const result = rowsOf(await db.execute(sql`select i from llmaas_settle_set(${JSON.stringify(exact)}::jsonb) as i`));
+    for (const r of result) out[Number(r.i)] = true;
+  }
+  // Admitted against leases: settled together, each row they touch updated once (llmaas_settle_leased_set).
+  if (leased.length > 0) {
+    const result = rowsOf(await db.execute(sql`select i from llmaas_settle_leased_set(${JSON.stringify(leased)}::jsonb) as i`));
+    for (const r of result) out[Number(r.i)] = true;
+  }
   return out;
 }
 
-/** Settle one request admitted against leases now, in `db` or on its own (see llmaas_settle_leased). */
+/** Settle one request admitted against leases now, in `db` or on its own (see llmaas_settle_leased_set). */
 export async function settleLeased(input: DeferredSettlement & { db?: Db }): Promise<boolean> {
   const db = input.db ?? (await getDb());
   const [ok] = await settleBatch(db, [input]);
