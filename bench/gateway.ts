@@ -10,7 +10,7 @@
  *
  * Needs wrk (`apt-get install -y wrk`) and Postgres at TEST_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/test). BENCH_SECONDS sets the
- * length of each load row (default 5); with BENCH_CPU_PROF_DIR the gateway
+ * length of each load row (default 5), BENCH_WARMUP the load before the first (15); with BENCH_CPU_PROF_DIR the gateway
  * writes a CPU profile (node --cpu-prof) into that folder when it stops;
  * BENCH_ONLY=far runs only the non-streamed rows far from the limits.
  */
@@ -27,6 +27,11 @@ import { createTenant, registerBackend } from "@/tests/support/gateway";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const SEQUENTIAL_STREAMS = Number(process.env.BENCH_STREAMS ?? 300);
+/**
+ * Seconds of load before the first row. A Node process keeps compiling its hot code for tens of thousands of
+ * requests (a short warm-up measures the compiler too): the rows are meant to show a gateway that has run a while.
+ */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 15);
 /** BENCH_ONLY=far: only the non-streamed rows far from the limits (to profile or compare one change quickly). */
 const ONLY_FAR = process.env.BENCH_ONLY === "far";
 const TOKENS = 16;
@@ -221,6 +226,17 @@ export async function benchGateway() {
     throw err;
   });
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}/v1`;
+  // The floor: a bare Node pass-through proxy on the gateway's CPU. Each of its rows is taken right after the
+  // gateway's (while the gateway idles), so the two are compared under the same conditions of the machine.
+  const proxyPort = gatewayPort + 1;
+  const proxy = await start(pin(0, ["node", "bench/support/proxy.mjs", String(proxyPort), String(enginePort)]), {}, /proxy listening/).catch(async (err: unknown) => {
+    await stop(gateway);
+    await stop(engine);
+    await db.close();
+    throw err;
+  });
+  const proxyUrl = `http://127.0.0.1:${proxyPort}/v1/chat/completions`;
+  const bare: { c: number; d: WrkResult; p: WrkResult; cpu: number; gateway: number }[] = [];
   await new Promise((r) => setTimeout(r, 500));
   const gpid = listenerPid(gatewayPort);
 
@@ -231,7 +247,8 @@ export async function benchGateway() {
 
   // Warm up both paths (connections, caches, JIT).
   wrk(`${engineUrl}/chat/completions`, 16, direct, null, 2);
-  wrk(`${gatewayUrl}/chat/completions`, 16, chat, far.secret, 3);
+  wrk(`${gatewayUrl}/chat/completions`, 16, chat, far.secret, WARMUP);
+  wrk(proxyUrl, 16, direct, null, 2);
 
   const rows: Record<string, string | number>[] = [];
   const row = (label: string, c: number, d: WrkResult, g: WrkResult, cpu: number, leased: number) =>
@@ -266,15 +283,23 @@ export async function benchGateway() {
     const d = wrk(`${engineUrl}/chat/completions`, c, direct, null);
     const { r: g, cpu, leased } = await measure(`${gatewayUrl}/chat/completions`, c, chat, far.secret);
     row("chat, far from limits", c, d, g, cpu, leased);
+    const c0 = cpuSeconds(proxy.pid);
+    const t0 = performance.now();
+    const p = wrk(proxyUrl, c, direct, null);
+    bare.push({ c, d, p, cpu: (cpuSeconds(proxy.pid) - c0) / ((performance.now() - t0) / 1000), gateway: g.rps });
   }
+  await stop(proxy);
   if (ONLY_FAR) {
     await stop(gateway);
     await stop(engine);
     await closeDatabase();
-    console.log(`\nGateway, far from limits only (BENCH_ONLY=far), ${SECONDS} s per row:`);
+    console.log(`\nGateway, far from limits only (BENCH_ONLY=far), ${SECONDS} s per row after ${WARMUP} s of warm-up:`);
     console.table(rows);
+    printBare(bare);
     return;
   }
+  // The stream relay's code warmed up too.
+  wrk(`${gatewayUrl}/chat/completions`, 32, streamBody("m"), far.secret, Math.max(2, Math.round(WARMUP / 3)));
   const sd = await sequentialStreams(`${engineUrl}/chat/completions`, streamBody("echo"), null, SEQUENTIAL_STREAMS);
   const sg = await sequentialStreams(`${gatewayUrl}/chat/completions`, streamBody("m"), far.secret, SEQUENTIAL_STREAMS);
   const streamedDirect = wrk(`${engineUrl}/chat/completions`, 32, streamBody("echo"), null);
@@ -301,32 +326,13 @@ export async function benchGateway() {
   }
   const loaded = rssMiB(gpid);
 
-  // The floor: a bare Node pass-through proxy on the gateway's CPU, while the gateway idles.
-  const proxyPort = gatewayPort + 1;
-  const proxy = await start(pin(0, ["node", "bench/support/proxy.mjs", String(proxyPort), String(enginePort)]), {}, /proxy listening/);
-  const proxyUrl = `http://127.0.0.1:${proxyPort}/v1/chat/completions`;
-  const bare: { c: number; d: WrkResult; p: WrkResult; cpu: number; gateway: number }[] = [];
-  try {
-    wrk(proxyUrl, 16, direct, null, 2);
-    for (const c of [1, 16, 64]) {
-      const d = wrk(`${engineUrl}/chat/completions`, c, direct, null);
-      const c0 = cpuSeconds(proxy.pid);
-      const t0 = performance.now();
-      const p = wrk(proxyUrl, c, direct, null);
-      const cpu = (cpuSeconds(proxy.pid) - c0) / ((performance.now() - t0) / 1000);
-      const g = rows.find((r) => r.run === "chat, far from limits" && r.connections === c);
-      bare.push({ c, d, p, cpu, gateway: Number(g?.["gateway req/s"] ?? 0) });
-    }
-  } finally {
-    await stop(proxy);
-  }
 
   await stop(gateway);
   await stop(engine);
   await closeDatabase();
 
   console.log(
-    `\nGateway: chat completions of ${TOKENS} output tokens, ${SECONDS} s per row (wrk), against a fake engine directly and through the gateway\n` +
+    `\nGateway: chat completions of ${TOKENS} output tokens, ${SECONDS} s per row (wrk) after ${WARMUP} s of warm-up, against a fake engine directly and through the gateway\n` +
       `(${startCommand.replace(/\s+/g, " ")}; API only; auth, limits and billing on; Postgres ${db.url.replace(/\/\/[^@]*@/, "//")}).\n` +
       `Gateway on CPU 0, engine + wrk + this script on CPU 1 (${hasTaskset && cores > 1 ? "taskset" : "not pinned: no taskset or one CPU"}); ${os.cpus()[0]?.model ?? "?"}, ${cores} CPUs, Node ${process.version}.`,
   );
@@ -337,7 +343,11 @@ export async function benchGateway() {
   );
   console.log(`streamed req/s at 32 connections: ${Math.round(streamedGateway.rps)} through the gateway = ${(streamedGateway.rps / streamedDirect.rps).toFixed(2)}× the engine directly (${Math.round(streamedDirect.rps)})`);
   console.log(`gateway memory (RSS): ${rest.toFixed(0)} MiB at rest, ${loaded.toFixed(0)} MiB after the load`);
-  console.log("\nA bare Node pass-through proxy (bench/support/proxy.mjs: no parsing, auth, limits or billing) on the gateway's CPU, for scale:");
+  printBare(bare);
+}
+
+function printBare(bare: { c: number; d: WrkResult; p: WrkResult; cpu: number; gateway: number }[]) {
+  console.log("\nA bare Node pass-through proxy (bench/support/proxy.mjs: no parsing, auth, limits or billing) on the gateway's CPU, each row right after the gateway's, for scale:");
   console.table(
     bare.map(({ c, d, p, cpu, gateway }) => ({
       connections: c,
@@ -346,7 +356,7 @@ export async function benchGateway() {
       "added p50 ms": f1(p.p50 - d.p50),
       "added p99 ms": f1(p.p99 - d.p99),
       "proxy CPU µs/req": Math.round((cpu * SECONDS * 1e6) / Math.max(1, p.requests)),
-      "gateway req/s (far)": gateway,
+      "gateway req/s (far)": Math.round(gateway),
       "gateway/proxy": p.rps > 0 ? (gateway / p.rps).toFixed(2) : "-",
     })),
   );

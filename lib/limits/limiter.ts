@@ -116,7 +116,7 @@ export class DbLimiter implements Limiter {
   private open = new Map<string, () => { promptTokens: number; completionTokens: number }>();
   private lastProgress = new Map<string, number>();
   /** Requests admitted against leases that want a checkpoint once they outlive a heartbeat (streams). */
-  private leasedOpen = new Map<string, { row: Omit<LeasedCheckpoint, "promptTokens" | "completionTokens">; progress: () => { promptTokens: number; completionTokens: number }; since: number }>();
+  private leasedOpen = new Map<string, { row: () => Omit<LeasedCheckpoint, "promptTokens" | "completionTokens">; progress: () => { promptTokens: number; completionTokens: number }; since: number }>();
   private stopTimer: (() => void) | undefined;
   private stopTick: (() => void) | undefined;
   private holding = new Set<string>();
@@ -571,8 +571,9 @@ export class DbLimiter implements Limiter {
     const headers = this.leasedHeaders(acct, plan, at);
     this.rememberHeaders(cfg.account.id, headers);
     if (input.progress) {
+      // Built only for a request that outlives half a heartbeat (a checkpoint): most end long before.
       this.leasedOpen.set(reservationId, {
-        row: {
+        row: () => ({
           id: reservationId,
           requestId: input.requestId,
           accountId: cfg.account.id,
@@ -591,7 +592,7 @@ export class DbLimiter implements Limiter {
               ...admission.counted.map((h) => ({ leaseId: null, scopeId: h.scopeId, metric: h.metric, windowStart: h.windowStart.toISOString(), drawn: "0" })),
             ],
           },
-        },
+        }),
         progress: input.progress,
         since: Date.now(),
       });
@@ -848,7 +849,7 @@ export class DbLimiter implements Limiter {
       const p = r.progress();
       if (this.lastProgress.get(id) === p.completionTokens) continue;
       this.lastProgress.set(id, p.completionTokens);
-      leased.push({ ...r.row, ...p });
+      leased.push({ ...r.row(), ...p });
     }
     await checkpointLeased(leased);
     for (const id of this.lastProgress.keys()) if (!this.open.has(id) && !this.leasedOpen.has(id)) this.lastProgress.delete(id);
