@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { insertPrice } from "@/db/queries/prices";
-import { leaseLimits, readLeases, reserveLimits } from "@/db/queries/limits";
+import { leaseLimits, readLeases } from "@/db/queries/limits";
 import { findAccountById } from "@/db/queries/accounts";
 import { setMonthlyBudget } from "@/lib/accounts";
 import { createTier, editTier } from "@/lib/limits/tiers";
@@ -11,7 +11,7 @@ import { setKeyLimits } from "@/lib/keys/manage";
 import { DbLimiter } from "@/lib/limits/limiter";
 import { describeEachDriver } from "@/tests/support/databases";
 import { type FakeBackend, startFakeOpenAI } from "@/tests/support/fake-openai";
-import { type TestServer, createTenant, registerBackend, startGatewayServer } from "@/tests/support/gateway";
+import { type TestServer, createTenant, registerBackend, reserveForTenant, startGatewayServer } from "@/tests/support/gateway";
 
 /*
  * A busy account's requests are admitted against leases in memory; near a
@@ -179,21 +179,10 @@ describeEachDriver("leased limits", () => {
         ops: [{ op: "grant", id: crypto.randomUUID(), new: true, scopeId: t.account.id, metric: "spend_month", windowStart: month, limit: 1_000_000n, want: 1_000n, min: 1n, share: 4 }],
       });
     const reserve = (versions: { account: number; tier: number }) =>
-      reserveLimits({
-        reservationId: crypto.randomUUID(),
-        requestId: `req-${crypto.randomUUID()}`,
-        accountId: t.account.id,
-        keyId: t.key.id,
-        userId: t.user.id,
+      reserveForTenant(t, {
         instanceId: limiter.instanceId,
         modelId: "lease-m",
-        endpoint: "/v1/chat/completions",
         holds: [{ scopeId: t.account.id, metric: "spend_month", windowStart: month, amount: 1_000n, limit: 1_000_000n }],
-        balanceHold: 0n,
-        enforceBalance: false,
-        activationNanos: null,
-        prices: {},
-        promptTokens: 1,
         versions,
       });
     let versions = await versionsOf();

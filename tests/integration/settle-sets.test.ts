@@ -3,12 +3,12 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Db, getDb } from "@/db/client";
 import { findAccountById } from "@/db/queries/accounts";
-import { type DeferredSettlement, leaseLimits, readLeases, reserveLimits, settleBatch } from "@/db/queries/limits";
+import { type DeferredSettlement, leaseLimits, readLeases, settleBatch } from "@/db/queries/limits";
 import { DbLimiter } from "@/lib/limits/limiter";
 import { PriceBook } from "@/lib/billing/prices";
 import { createTier } from "@/lib/limits/tiers";
 import { describeEachDriver } from "@/tests/support/databases";
-import { createTenant } from "@/tests/support/gateway";
+import { createTenant, reserveForTenant } from "@/tests/support/gateway";
 
 /*
  * A batch of settlements updates each row it touches once, with the sums of
@@ -170,21 +170,11 @@ describeEachDriver("settling in sets", () => {
     const ids: string[] = [];
     for (let n = 0; n < 25; n++) {
       const reservationId = randomUUID();
-      const outcome = await reserveLimits({
+      const outcome = await reserveForTenant(t, {
         reservationId,
-        requestId: `req-${reservationId}`,
-        accountId: t.account.id,
-        keyId: t.key.id,
-        userId: t.user.id,
         instanceId,
         modelId: "m",
-        endpoint: "/v1/chat/completions",
         holds: [{ scopeId: t.account.id, metric: "output_tokens_hour", windowStart, amount: 1_000n, limit: HOUR_LIMIT }],
-        balanceHold: 0n,
-        enforceBalance: false,
-        activationNanos: null,
-        prices: {},
-        promptTokens: 1,
         versions,
       });
       expect(outcome.ok).toBe(true);

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import http from "node:http";
+import { type Hold, type LimitVersions, reserveLimits } from "@/db/queries/limits";
 import { createAccount } from "@/lib/accounts";
 import { createUser } from "@/lib/users";
 import { addBackend } from "@/lib/backends/registry";
@@ -96,4 +98,32 @@ export async function registerBackend(
       maxModelLen: m.maxModelLen ?? 8192,
     });
   }
+}
+
+/**
+ * A reservation in the database for a tenant's key, as the limits' exact path takes one (no balance hold, no
+ * prices): `holds` under the limits' `versions`, on behalf of `instanceId`.
+ */
+export function reserveForTenant(
+  t: Awaited<ReturnType<typeof createTenant>>,
+  options: { reservationId?: string; instanceId: string; modelId: string; holds: Hold[]; versions: LimitVersions },
+) {
+  const reservationId = options.reservationId ?? randomUUID();
+  return reserveLimits({
+    reservationId,
+    requestId: `req-${reservationId}`,
+    accountId: t.account.id,
+    keyId: t.key.id,
+    userId: t.user.id,
+    instanceId: options.instanceId,
+    modelId: options.modelId,
+    endpoint: "/v1/chat/completions",
+    holds: options.holds,
+    balanceHold: 0n,
+    enforceBalance: false,
+    activationNanos: null,
+    prices: {},
+    promptTokens: 1,
+    versions: options.versions,
+  });
 }
