@@ -14,6 +14,8 @@
 -- "cost","ledger"}]. Returns the "i" of each request settled here: not those
 -- whose usage event is already written (settled by an earlier batch, or by the
 -- sweeper after the instance was lost), and each usage event once.
+-- llmaas_settle and llmaas_settle_leased stay, for instances of the previous
+-- version still running during an upgrade.
 CREATE OR REPLACE FUNCTION llmaas_settle_leased_set(p_rows jsonb) RETURNS SETOF integer LANGUAGE plpgsql AS $$
 DECLARE
   v_fresh integer[];
