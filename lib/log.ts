@@ -1,27 +1,13 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { env } from "./env";
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 type Level = Exclude<keyof typeof LEVELS, "silent">;
 
 /**
- * Fields every log line written while serving one request carries (request
- * id, account id, key id), set by the gateway as it learns them.
+ * One JSON line per event on stderr. Never pass secrets, keys or upstream URLs in fields. A line about a request
+ * carries the request's own fields (its id, account and key: RequestContext.logFields()), passed explicitly:
+ * an AsyncLocalStorage scope would turn on promise hooks, a cost on every promise of every request.
  */
-const scope = new AsyncLocalStorage<Record<string, unknown>>();
-
-/** Run `fn` with `fields` added to every log line it writes, however deep. */
-export function withLogFields<T>(fields: Record<string, unknown>, fn: () => T): T {
-  return scope.run({ ...scope.getStore(), ...fields }, fn);
-}
-
-/** Add fields to the current scope's log lines (e.g. the key, once authenticated). */
-export function addLogFields(fields: Record<string, unknown>): void {
-  const store = scope.getStore();
-  if (store) Object.assign(store, fields);
-}
-
-/** One JSON line per event on stderr. Never pass secrets, keys or upstream URLs in fields. */
 function write(level: Level, message: string, fields: Record<string, unknown> = {}) {
   let threshold: number;
   try {
@@ -30,7 +16,7 @@ function write(level: Level, message: string, fields: Record<string, unknown> = 
     threshold = LEVELS.info;
   }
   if (LEVELS[level] < threshold) return;
-  process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level, message, ...scope.getStore(), ...fields }) + "\n");
+  process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }) + "\n");
 }
 
 export const log = {
@@ -39,10 +25,6 @@ export const log = {
   warn: (m: string, f?: Record<string, unknown>) => write("warn", m, f),
   error: (m: string, f?: Record<string, unknown>) => write("error", m, f),
 };
-
-/** `fn` run in the current log scope wherever it is called from (a stream's pull, a timer). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const bindLogScope = <F extends (...args: any[]) => any>(fn: F): F => AsyncLocalStorage.bind(fn);
 
 /**
  * An error as log fields that cannot carry data: a failed query's driver

@@ -13,10 +13,11 @@ import { redactSecrets, upstreamFailure } from "./scrub";
  * Map an upstream error answer to the gateway's own error (see scrub.ts); the
  * full body goes to the log, secrets redacted.
  */
-export async function upstreamError(d: Pick<Dispatched, "response" | "target">): Promise<AppError> {
+export async function upstreamError(d: Pick<Dispatched, "response" | "target">, logFields: Record<string, unknown> = {}): Promise<AppError> {
   const text = await readCapped(d.response, 64 * 1024);
   const secrets = [d.target.backend.apiKey];
   log.warn("backend answered an error", {
+    ...logFields,
     backend: d.target.backend.name,
     status: d.response.status,
     body: redactSecrets(text, secrets).slice(0, 8000),

@@ -133,6 +133,11 @@ export class RequestContext {
     this.headers["x-request-id"] = requestId;
   }
 
+  /** What every log line about this request carries: its id, and its account and key once known. */
+  logFields(): Record<string, unknown> {
+    return this.key ? { requestId: this.requestId, accountId: this.key.accountId, keyId: this.key.id } : { requestId: this.requestId };
+  }
+
   /** Mark the first token's arrival (once). */
   firstToken(): void {
     if (this.ttftMs === null) this.ttftMs = Math.round(performance.now() - this.started);

@@ -4,7 +4,7 @@ import type { BackendRouter, Dispatched, Target } from "../backends/router";
 import type { PriceBook } from "../billing/prices";
 import { AppError, toAppError } from "../errors";
 import { type AuthenticatedKey, accountSuspended, authenticateSecret } from "../keys/cache";
-import { addLogFields, errorFields, log, withLogFields } from "../log";
+import { errorFields, log } from "../log";
 import { BackendAnswer, backendInfo, upstreamError } from "./answer";
 import { readJsonBody, validate } from "./body";
 import type { Catalogue, CatalogueModel } from "./catalogue";
@@ -145,7 +145,7 @@ export class Gateway {
 
   /** Serve one API request, answered as a GatewayReply (what the production listener writes as it is). */
   reply(request: ApiRequest, options: ServeOptions = {}): Promise<GatewayReply> {
-    return withLogFields({}, () => this.serve(request, options));
+    return this.serve(request, options);
   }
 
   private async serve(request: ApiRequest, options: ServeOptions): Promise<GatewayReply> {
@@ -164,13 +164,11 @@ export class Gateway {
       this.liveInFlight++;
     }
     if (cors) Object.assign(ctx.headers, corsHeaders(cors, request.headers.get("origin")));
-    addLogFields({ requestId });
     this.inFlight++;
     try {
       if (found === null) throw new AppError(404, "invalid_request_error", `Unknown endpoint: ${request.method} ${pathname}`, null, "unknown_url");
       if (found === "method") throw new AppError(405, "invalid_request_error", `Method ${request.method} is not allowed on ${pathname}`, null, "method_not_allowed");
       ctx.key = options.key ?? (await this.authenticate(request));
-      addLogFields({ accountId: ctx.key.accountId, keyId: ctx.key.id });
       // Whichever key it is (an API key, the console's, a batch's): a suspended account's are all refused.
       if (await accountSuspended(ctx.key.accountId)) throw suspendedAccount();
       const reply = found.endpoint.kind === "model" ? await this.runModel(ctx, found.endpoint) : await this.runData(ctx, found.endpoint, found.params);
@@ -182,7 +180,7 @@ export class Gateway {
     } catch (err) {
       const e = toAppError(err);
       if (e.status >= 500 && !(err instanceof AppError)) {
-        log.error("request failed", { endpoint: ctx.endpoint, ...errorFields(err) });
+        log.error("request failed", { ...ctx.logFields(), endpoint: ctx.endpoint, ...errorFields(err) });
       }
       await ctx.finish(e.status, e.code ?? e.type);
       await this.rateLimitHeaders(ctx);
@@ -233,7 +231,7 @@ export class Gateway {
     const d = await this.dispatch(ctx, model, (t) => endpoint.call(plan, t), upstream?.signal ?? ctx.request.signal);
     if (d.response.status >= 400) {
       try {
-        throw await upstreamError(d);
+        throw await upstreamError(d, ctx.logFields());
       } finally {
         d.release();
       }

@@ -33,7 +33,7 @@ export class RequestEnds {
       try {
         cost = await reservation.settle(ctx.usage, { status });
       } catch (err) {
-        log.error("settling a reservation failed", { requestId: ctx.requestId, ...errorFields(err) });
+        log.error("settling a reservation failed", { ...ctx.logFields(), ...errorFields(err) });
       }
     }
     this.record(ctx, status, errorCode, cost);

@@ -2,7 +2,7 @@ import { type EventSourceMessage, createParser } from "eventsource-parser";
 import { bodyReader } from "../backends/http";
 import type { Dispatched, Target } from "../backends/router";
 import { AppError } from "../errors";
-import { bindLogScope, errorFields, log } from "../log";
+import { errorFields, log } from "../log";
 import { estimateTokens, readUsage, referenceUsage } from "./answer";
 import type { RequestContext } from "./context";
 import type { Json, StreamSpec } from "./endpoint";
@@ -55,11 +55,11 @@ export type Transform = (event: StreamEvent, control: StreamControl) => StreamEv
 const frame = (data: string) => `data: ${data}\n\n`;
 
 /** An error event from the backend ends the stream with the gateway's own error (see scrub.ts), the body logged. */
-export function scrubErrors(target: Target, requestId: string): Transform {
+export function scrubErrors(target: Target, logFields: Record<string, unknown>): Transform {
   return (event, control) => {
     if (!event.json.error) return event;
     const secrets = [target.backend.apiKey];
-    log.warn("backend failed in the middle of a stream", { requestId, backend: target.backend.name, body: redactSecrets(event.data, secrets).slice(0, 8000) });
+    log.warn("backend failed in the middle of a stream", { ...logFields, backend: target.backend.name, body: redactSecrets(event.data, secrets).slice(0, 8000) });
     control.fail(JSON.stringify(upstreamFailure(502, event.data, secrets).toJSON()));
     return null;
   };
@@ -144,7 +144,10 @@ export function rewriteIds(requestId: string, upstreamModel: string, publicModel
 class StreamEnd {
   private ending: Promise<void> | null = null;
 
-  constructor(private readonly onEnd: (outcome: Outcome) => Promise<void>) {}
+  constructor(
+    private readonly onEnd: (outcome: Outcome) => Promise<void>,
+    private readonly logFields: Record<string, unknown>,
+  ) {}
 
   get ended(): boolean {
     return this.ending !== null;
@@ -156,7 +159,7 @@ class StreamEnd {
     let resolve!: () => void;
     this.ending = new Promise<void>((r) => (resolve = r));
     this.onEnd(outcome)
-      .catch((err) => log.error("recording a stream failed", errorFields(err)))
+      .catch((err) => log.error("recording a stream failed", { ...this.logFields, ...errorFields(err) }))
       .finally(resolve);
     return this.ending;
   }
@@ -175,7 +178,7 @@ export function relayStream(ctx: RequestContext, d: Dispatched, spec: StreamSpec
   ctx.streamed = true;
   const reader = bodyReader(d.response);
   const tap = new UsageTap(ctx, spec.clientWantsUsage);
-  const transforms = [scrubErrors(d.target, ctx.requestId), tap.transform, rewriteIds(ctx.requestId, d.target.upstreamId, spec.publicModel)];
+  const transforms = [scrubErrors(d.target, ctx.logFields()), tap.transform, rewriteIds(ctx.requestId, d.target.upstreamId, spec.publicModel)];
 
   const end = new StreamEnd(async (outcome) => {
     if (outcome === CLIENT_LEFT) {
@@ -186,7 +189,7 @@ export function relayStream(ctx: RequestContext, d: Dispatched, spec: StreamSpec
     d.release();
     tap.settle(spec.promptTokens);
     await ctx.finish(outcome.status, outcome.code);
-  });
+  }, ctx.logFields());
 
   // What the current network read produced, sent as one chunk; and how the stream ends, once known.
   let out = "";
@@ -221,7 +224,7 @@ export function relayStream(ctx: RequestContext, d: Dispatched, spec: StreamSpec
   const decoder = new TextDecoder();
 
   /** The next chunk for the client: what the next network read(s) produced; null once the stream has ended. */
-  const next = bindLogScope(async (): Promise<Uint8Array | null> => {
+  const next = async (): Promise<Uint8Array | null> => {
     if (end.ended) return null;
     try {
       while (!out && !closing) {
@@ -250,11 +253,11 @@ export function relayStream(ctx: RequestContext, d: Dispatched, spec: StreamSpec
     // that saw the end of its stream was billed, even if this instance dies the next moment.
     if (last) await end.end(last);
     return chunk;
-  });
+  };
 
   // The client went away (or was cut at shutdown): stop the backend at once and bill what was generated.
   upstream.signal.addEventListener("abort", () => void end.end(CLIENT_LEFT), { once: true });
   if (upstream.signal.aborted) void end.end(CLIENT_LEFT);
 
-  return { status: 200, headers: { ...SSE_HEADERS }, body: { next, cancel: bindLogScope(() => end.end(CLIENT_LEFT)) } };
+  return { status: 200, headers: { ...SSE_HEADERS }, body: { next, cancel: () => end.end(CLIENT_LEFT) } };
 }

@@ -169,8 +169,23 @@ async function writeEntries(entries: Entry[]): Promise<NewUsageEvent[]> {
 const reviveBig = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, BigInt(v)]));
 const big = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v);
 
+/**
+ * An entry as one journal line. Its bigints (the event's cost, the settlement's cost and amounts) are turned into
+ * strings here rather than by a replacer, which JSON.stringify would call for every key of every entry.
+ */
 function encodeEntry(entry: Entry): string {
-  return JSON.stringify(entry, big);
+  const e = entry.event;
+  const event = typeof e.costNanos === "bigint" ? { ...e, costNanos: e.costNanos.toString() } : e;
+  const s = entry.settlement;
+  try {
+    if (!s) return JSON.stringify({ event });
+    const actual: Record<string, string> = {};
+    for (const k in s.actual) actual[k] = s.actual[k]!.toString();
+    return JSON.stringify({ event, settlement: { ...s, actual, costNanos: s.costNanos.toString() } });
+  } catch {
+    // A bigint somewhere else (a field added later): the replacer finds it.
+    return JSON.stringify(entry, big);
+  }
 }
 
 function decodeEntry(line: string): Entry {
