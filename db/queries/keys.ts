@@ -213,8 +213,11 @@ export async function findApiKeyBySecretHash({ hash }: { hash: string }) {
  */
 export async function listKeyChangesSince({ since }: { since: Date }) {
   const db = await getDb();
-  const keys = db.select({ id: apiKeys.id, kind: sql<"key" | "account">`'key'` }).from(apiKeys).where(gte(apiKeys.changedAt, since));
-  const accountRows = db.select({ id: accounts.id, kind: sql<"key" | "account">`'account'` }).from(accounts).where(gte(accounts.changedAt, since));
+  const keys = db.select({ id: apiKeys.id, kind: sql<"key" | "account">`'key'`, at: apiKeys.changedAt }).from(apiKeys).where(gte(apiKeys.changedAt, since));
+  const accountRows = db
+    .select({ id: accounts.id, kind: sql<"key" | "account">`'account'`, at: accounts.changedAt })
+    .from(accounts)
+    .where(gte(accounts.changedAt, since));
   return keys.unionAll(accountRows);
 }
 

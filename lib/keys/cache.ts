@@ -57,26 +57,54 @@ function remember(hash: string, entry: Entry) {
   set.add(hash);
 }
 
-/** The key a secret belongs to, if it is usable now: known, not revoked, not expired, not past its rotation's grace. */
+/** Reads of keys in flight, by secret hash: requests with the same secret arriving meanwhile wait for the same read. */
+const keyReads = new Map<string, Promise<Entry | null>>();
+/** Raised whenever cached keys or accounts are dropped: a read begun before is used, never cached. */
+let generation = 0;
+
+function readKey(hash: string, now: number): Promise<Entry | null> {
+  const inFlight = keyReads.get(hash);
+  if (inFlight) return inFlight;
+  const started = generation;
+  const read = (async () => {
+    const row = await findApiKeyBySecretHash({ hash });
+    if (!row) {
+      if (started === generation) {
+        caches.keys.delete(hash);
+        caches.misses.set(hash, now);
+      }
+      return null;
+    }
+    const { hash: current, lastUsedAt: _l, previousHash: _p, accountSuspendedAt, ...key } = row;
+    const entry: Entry = { key, loadedAt: now };
+    if (current !== hash) entry.graceUntil = row.previousExpiresAt?.getTime() ?? 0;
+    if (started === generation) {
+      // Read in the same query: the account's state costs no second round trip.
+      caches.accounts.set(key.accountId, { suspended: Boolean(accountSuspendedAt), loadedAt: now });
+      remember(hash, entry);
+    }
+    return entry;
+  })().finally(() => {
+    if (keyReads.get(hash) === read) keyReads.delete(hash);
+  });
+  keyReads.set(hash, read);
+  return read;
+}
+
+/**
+ * The key a secret belongs to, if it is usable now: known, not revoked, not expired, not past its rotation's grace.
+ * A key in use is read again in the background in the second half of its entry's life, so requests do not wait
+ * for the database; one whose entry expired (or was dropped by a change) waits for one read shared by all.
+ */
 export async function authenticateSecret(secret: string, now = Date.now()): Promise<AuthenticatedKey | null> {
   const hash = hashSecret(secret);
   const missedAt = caches.misses.get(hash);
   if (missedAt !== undefined && now - missedAt <= NEGATIVE_TTL_MS) return null;
-  let entry = caches.keys.get(hash);
+  let entry: Entry | null | undefined = caches.keys.get(hash);
   if (!entry || now - entry.loadedAt > TTL_MS) {
-    const row = await findApiKeyBySecretHash({ hash });
-    if (!row) {
-      caches.keys.delete(hash);
-      caches.misses.set(hash, now);
-      return null;
-    }
-    const { hash: current, lastUsedAt: _l, previousHash: _p, accountSuspendedAt, ...key } = row;
-    entry = { key, loadedAt: now };
-    // Read in the same query: the account's state costs no second round trip.
-    caches.accounts.set(key.accountId, { suspended: Boolean(accountSuspendedAt), loadedAt: now });
-    if (current !== hash) entry.graceUntil = row.previousExpiresAt?.getTime() ?? 0;
-    remember(hash, entry);
-  }
+    entry = await readKey(hash, now);
+    if (!entry) return null;
+  } else if (now - entry.loadedAt > TTL_MS / 2) void readKey(hash, now).catch(() => {});
   const key = entry.key;
   if (key.revokedAt) return null;
   if (entry.graceUntil !== undefined && entry.graceUntil <= now) return null;
@@ -84,32 +112,60 @@ export async function authenticateSecret(secret: string, now = Date.now()): Prom
   return key;
 }
 
+/** Reads of accounts' state in flight. */
+const accountReads = new Map<string, Promise<boolean>>();
+
+function readAccount(accountId: string, now: number): Promise<boolean> {
+  const inFlight = accountReads.get(accountId);
+  if (inFlight) return inFlight;
+  const started = generation;
+  const read = (async () => {
+    const row = await findAccountSuspension({ accountId });
+    const suspended = Boolean(row?.suspendedAt);
+    if (started === generation) caches.accounts.set(accountId, { suspended, loadedAt: now });
+    return suspended;
+  })().finally(() => {
+    if (accountReads.get(accountId) === read) accountReads.delete(accountId);
+  });
+  accountReads.set(accountId, read);
+  return read;
+}
+
 /**
  * Whether the account is suspended: then every key of it is refused, the
- * console's and batches' too. Known for a few seconds at most, and dropped on
+ * console's and batches' too. Known for a few seconds at most (read again in
+ * the background before then while the account is busy), and dropped on
  * every instance within a second of a change (watchKeyChanges).
  */
 export async function accountSuspended(accountId: string, now = Date.now()): Promise<boolean> {
   const entry = caches.accounts.get(accountId);
-  if (entry && now - entry.loadedAt <= TTL_MS) return entry.suspended;
-  const row = await findAccountSuspension({ accountId });
-  const suspended = Boolean(row?.suspendedAt);
-  caches.accounts.set(accountId, { suspended, loadedAt: now });
-  return suspended;
+  if (entry && now - entry.loadedAt <= TTL_MS) {
+    if (now - entry.loadedAt > TTL_MS / 2) void readAccount(accountId, now).catch(() => {});
+    return entry.suspended;
+  }
+  return readAccount(accountId, now);
 }
 
 /** Drop what is known of an account's state (after it was suspended or unsuspended here). */
 export function forgetAccount(accountId: string): void {
+  generation++;
+  accountReads.delete(accountId);
   caches.accounts.delete(accountId);
 }
 
 /** Drop every cached secret of a key (after it was revoked, rotated or limited here). */
 export function forgetKeyId(id: string): void {
+  generation++;
+  // A read begun before the change is not joined by requests from now on.
+  keyReads.clear();
   for (const hash of caches.hashesOfKey.get(id) ?? []) caches.keys.delete(hash);
   caches.hashesOfKey.delete(id);
 }
 
 export function clearKeyCache(): void {
+  generation++;
+  keyReads.clear();
+  accountReads.clear();
   caches.keys.clear();
   caches.misses.clear();
   caches.hashesOfKey.clear();
@@ -127,12 +183,19 @@ export const keyCacheSize = () => ({ keys: caches.keys.size, misses: caches.miss
  * embedded database.
  */
 export function watchKeyChanges(intervalMs = 400): () => void {
+  // Each change (a row's id and time) is acted on once, though it is seen by every poll of its look-back.
+  const seen = new Map<string, number>();
   // The database being briefly unreachable must not kill the watcher: every() keeps going.
   return every(intervalMs, async () => {
     const since = new Date(Date.now() - 10_000);
-    for (const { id, kind } of await listKeyChangesSince({ since })) {
+    for (const { id, kind, at } of await listKeyChangesSince({ since })) {
+      const k = `${kind}:${id}`;
+      const t = new Date(at).getTime();
+      if (seen.get(k) === t) continue;
+      seen.set(k, t);
       if (kind === "account") forgetAccount(id);
       else forgetKeyId(id);
     }
+    for (const [k, t] of seen) if (t < since.getTime() - 60_000) seen.delete(k);
   });
 }

@@ -158,13 +158,45 @@ export class DbLimiter implements Limiter {
    */
   private async accountConfig(accountId: string, keyId: string, fresh = false): Promise<AccountConfig> {
     const cached = this.accounts.get(accountId);
-    const current = cached && !fresh && Date.now() - cached.loadedAt < (this.options.accountTtlMs ?? 2_000) ? cached : undefined;
-    if (current?.keys.has(keyId)) return current;
+    const ttl = this.options.accountTtlMs ?? 2_000;
+    const age = cached ? Date.now() - cached.loadedAt : Infinity;
+    if (cached && !fresh && age < ttl && cached.keys.has(keyId)) {
+      // Read again ahead of its expiry, off the request path: a busy account never waits for its config.
+      if (age >= ttl / 2) void this.readConfig(accountId, keyId, cached).catch(() => {});
+      return cached;
+    }
+    // Requests that miss together share one read (one that is asked for fresh never joins an older one).
+    const config = await (fresh ? this.loadConfig(accountId, this.keyIdsToRead(keyId, cached)) : this.readConfig(accountId, keyId, cached));
+    if (!config || !config.keys.has(keyId)) throw new AppError(401, "authentication_error", "Invalid API key provided", null, "invalid_api_key");
+    return config;
+  }
+
+  /** Reads of account configs in flight, one per account: what requests arriving meanwhile wait for. */
+  private configReads = new Map<string, { keys: Set<string>; read: Promise<AccountConfig | null> }>();
+
+  private readConfig(accountId: string, keyId: string, cached: AccountConfig | undefined): Promise<AccountConfig | null> {
+    const inFlight = this.configReads.get(accountId);
+    if (inFlight?.keys.has(keyId)) return inFlight.read;
+    const keyIds = this.keyIdsToRead(keyId, cached);
+    const keys = new Set(keyIds);
+    const read = this.loadConfig(accountId, keyIds).finally(() => {
+      if (this.configReads.get(accountId)?.read === read) this.configReads.delete(accountId);
+    });
+    this.configReads.set(accountId, { keys, read });
+    return read;
+  }
+
+  /** The keys whose own limits are read with the account's: this one and the last ones seen. */
+  private keyIdsToRead(keyId: string, cached: AccountConfig | undefined): string[] {
+    return [keyId, ...[...(cached?.keys.keys() ?? [])].filter((k) => k !== keyId).slice(-(KEYS_PER_ACCOUNT - 1))];
+  }
+
+  /** The account's config with the limits of `keyIds` (those that exist); null when the account is gone. */
+  private async loadConfig(accountId: string, keyIds: string[]): Promise<AccountConfig | null> {
     const generation = this.generation;
     const limitsGeneration = this.limitsGeneration;
-    const keyIds = [keyId, ...[...(cached?.keys.keys() ?? [])].filter((k) => k !== keyId).slice(-(KEYS_PER_ACCOUNT - 1))];
     const row = await findLimitConfig({ accountId, keyIds });
-    if (!row || !row.keys.has(keyId)) throw new AppError(401, "authentication_error", "Invalid API key provided", null, "invalid_api_key");
+    if (!row) return null;
     const versions = { account: row.account.limitsVersion, tier: row.tier.limitsVersion };
     const config: AccountConfig = { ...row, versions, version: `${versions.account}:${versions.tier}`, loadedAt: Date.now(), limitsGeneration };
     // A read that started before a change was seen is used once (in the database, where it is checked), never cached.
@@ -181,6 +213,8 @@ export class DbLimiter implements Limiter {
   invalidate() {
     this.generation++;
     this.accounts.clear();
+    // Requests from now on read anew rather than wait for a read begun before the change.
+    this.configReads.clear();
   }
 
   /** A batch line's plan holds only the monthly budgets: batches run outside the live rate windows. */
