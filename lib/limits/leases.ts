@@ -77,7 +77,12 @@ export interface Lease {
   granted: bigint;
   /** Drawn from; a closed lease only waits for its requests in flight. */
   open: boolean;
+  /** windowStart as the database writes it, made once for all the settlements of the lease. */
+  windowIso?: string;
 }
+
+/** A lease's window start as an ISO time (what settlements carry). */
+export const leaseWindowIso = (l: Lease): string => (l.windowIso ??= new Date(l.windowStart).toISOString());
 
 /** One limit of an account (or of a key) as this instance leases it. */
 export class LeasedLimit {
@@ -488,7 +493,7 @@ export function leasedHold(d: Drawn): LeasedHold {
     leaseId: d.lease.id,
     scopeId: d.limit.scopeId,
     metric: d.limit.metric,
-    windowStart: new Date(d.lease.windowStart).toISOString(),
+    windowStart: leaseWindowIso(d.lease),
     drawn: d.amount.toString(),
   };
 }

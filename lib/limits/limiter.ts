@@ -34,7 +34,7 @@ import type { AuthenticatedKey } from "../keys/cache";
 import { errorFields, log } from "../log";
 import { type LimitKind, type SlidingWindow, type Window, countedRange, isSliding, leavesWindowAt, resetAt, unixSeconds, windowOf } from "./windows";
 import { every } from "../every";
-import { AccountLeases, type Drawn, LEASES, type Lease, type LeasedLimit, type Want, grantOp, leasedHold, windowEndOf, windowStartOf, windowsOf } from "./leases";
+import { AccountLeases, type Drawn, LEASES, type Lease, type LeasedLimit, type Want, grantOp, leaseWindowIso, leasedHold, windowEndOf, windowStartOf, windowsOf } from "./leases";
 
 /** How long the headers of an account's last reservation answer for it. */
 const HEADERS_FRESH_MS = 1_000;
@@ -667,20 +667,27 @@ export class DbLimiter implements Limiter {
         else back = d.amount;
         a.acct.drop(d.limit, d.lease);
       }
-      holds.push({ leaseId: d.lease.id, scopeId: d.limit.scopeId, metric: d.limit.metric, windowStart: new Date(d.lease.windowStart).toISOString(), used: used.toString(), back: back.toString() });
+      holds.push({ leaseId: d.lease.id, scopeId: d.limit.scopeId, metric: d.limit.metric, windowStart: leaseWindowIso(d.lease), used: used.toString(), back: back.toString() });
     }
     for (const h of a.counted) {
       const used = base.actual[h.metric] ?? 0n;
       holds.push({ leaseId: null, scopeId: h.scopeId, metric: h.metric, windowStart: h.windowStart.toISOString(), used: used.toString(), back: "0" });
     }
     a.settled = true;
-    return { ...base, leased: { usageEventId: input.usageEventId!, eventAt: at.toISOString(), holds } };
+    base.leased = { usageEventId: input.usageEventId!, eventAt: base.ledger.at ?? at.toISOString(), holds };
+    return base;
   }
 
   /** What settle() writes, for the recorder to write in its next batch. */
   private settlementOf(reservationId: string, accountId: string, input: ReserveInput, at: Date, prices: PriceTable, usage: UsageCounts): DeferredSettlement {
     const quantities = billableQuantities(usage, { batch: Boolean(input.batchId) });
     const cost = costOf(quantities, prices);
+    const quantityStrings: Record<string, string> = {};
+    const unitPrices: Record<string, string> = {};
+    for (const k in quantities) {
+      quantityStrings[k] = quantities[k as keyof typeof quantities]!.toString();
+      unitPrices[k] = prices[k as keyof PriceTable].toString();
+    }
     return {
       reservationId,
       accountId,
@@ -696,8 +703,8 @@ export class DbLimiter implements Limiter {
           endpoint: input.endpoint,
           ...(input.batchId ? { batch: true, batch_id: input.batchId } : {}),
           estimated: usage.estimated,
-          quantities: Object.fromEntries(Object.entries(quantities).map(([k, v]) => [k, v.toString()])),
-          unit_prices_nanos: Object.fromEntries(Object.keys(quantities).map((k) => [k, prices[k as keyof PriceTable].toString()])),
+          quantities: quantityStrings,
+          unit_prices_nanos: unitPrices,
         },
       },
     };
