@@ -9,6 +9,20 @@ import type { BackendConfig } from "./types";
  */
 const holder = globalThis as unknown as { __llmaasAgents?: Map<string, { agent: Agent; key: string }> };
 const agents = (holder.__llmaasAgents ??= new Map());
+/** Each base URL's origin and path, parsed once rather than on every call. */
+const bases = new Map<string, { origin: string; path: string } | null>();
+
+function splitBase(url: string): { origin: string; path: string } | null {
+  let parsed = bases.get(url);
+  if (parsed === undefined) {
+    const u = new URL(url);
+    // Credentials or a query in the base: left to undici's own parsing of the whole URL.
+    parsed = u.username || u.password || u.search || u.hash ? null : { origin: u.origin, path: u.pathname.replace(/\/+$/, "") };
+    if (bases.size > 1_000) bases.clear();
+    bases.set(url, parsed);
+  }
+  return parsed;
+}
 
 function agentFor(backend: BackendConfig): Agent {
   const key = `${backend.baseUrl}|${backend.timeoutMs}`;
@@ -48,14 +62,13 @@ export async function backendFetch(
     body = new Uint8Array(await encoded.arrayBuffer());
   } else body = init.body;
   let res: Dispatcher.ResponseData;
+  const base = init.fromRoot ? serverRoot(backend.baseUrl) : backend.baseUrl;
+  const method = (init.method ?? "GET") as Dispatcher.HttpMethod;
   try {
-    res = await request(joinUrl(init.fromRoot ? serverRoot(backend.baseUrl) : backend.baseUrl, path), {
-      method: (init.method ?? "GET") as Dispatcher.HttpMethod,
-      headers,
-      body,
-      signal: init.signal,
-      dispatcher: agentFor(backend),
-    });
+    const split = splitBase(base);
+    res = split
+      ? await agentFor(backend).request({ origin: split.origin, path: split.path + path, method, headers, body, signal: init.signal })
+      : await request(joinUrl(base, path), { method, headers, body, signal: init.signal, dispatcher: agentFor(backend) });
   } catch (err) {
     if (init.signal?.aborted) throw err;
     // The client's own message names the backend's address ("connect ECONNREFUSED 10.0.0.5:8000"): only its code goes on.

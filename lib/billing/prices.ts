@@ -28,6 +28,7 @@ export class PriceBook {
     if (read < this.applied) return;
     this.applied = read;
     this.rows = rows;
+    this.tables.clear();
   }
 
   ready(): Promise<void> {
@@ -50,9 +51,28 @@ export class PriceBook {
     return (own ?? fallback)?.nanosPerUnit ?? 0n;
   }
 
+  /**
+   * A model's price of every unit at a time. Read on every request: each model's table is kept with the span
+   * of time it holds for (until the next price of any row takes effect), until the prices are read again.
+   */
   table(modelId: string | null, at = new Date()): PriceTable {
-    return Object.fromEntries(PRICE_UNITS.map((u) => [u, this.price(modelId, u, at)])) as PriceTable;
+    const t = at.getTime();
+    const cached = this.tables.get(modelId);
+    if (cached && cached.from <= t && t < cached.until) return cached.table;
+    const table = Object.freeze(Object.fromEntries(PRICE_UNITS.map((u) => [u, this.price(modelId, u, at)]))) as PriceTable;
+    let from = -Infinity;
+    let until = Infinity;
+    for (const r of this.rows) {
+      const e = r.effectiveFrom.getTime();
+      if (e <= t) from = Math.max(from, e);
+      else until = Math.min(until, e);
+    }
+    if (this.tables.size > 10_000) this.tables.clear();
+    this.tables.set(modelId, { table, from, until });
+    return table;
   }
+
+  private readonly tables = new Map<string | null, { table: PriceTable; from: number; until: number }>();
 
   start(): void {
     this.stop();

@@ -20,6 +20,14 @@ export interface MetricSources {
   admissions?: () => { leased: number; database: number; leases: number } | null;
 }
 
+interface RequestSeries {
+  requests: { inc(value?: number): void };
+  tokensIn: { inc(value?: number): void };
+  tokensOut: { inc(value?: number): void };
+  latency: { observe(value: number): void };
+  ttft: { observe(value: number): void };
+}
+
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 export class GatewayMetrics {
@@ -125,14 +133,36 @@ export class GatewayMetrics {
     });
   }
 
+  /**
+   * Each combination of labels a request is counted under, its series looked up once: labels() hashes its
+   * label object on every call, and there are only as many combinations as endpoints × models × statuses.
+   */
+  private readonly series = new Map<string, RequestSeries>();
+
+  private seriesOf(endpoint: string, model: string, status: number): RequestSeries {
+    const id = `${endpoint}\u0000${model}\u0000${status}`;
+    let s = this.series.get(id);
+    if (!s) {
+      s = {
+        requests: this.requests.labels({ endpoint, model, status: String(status) }),
+        tokensIn: this.tokens.labels({ model, direction: "in" }),
+        tokensOut: this.tokens.labels({ model, direction: "out" }),
+        latency: this.latency.labels({ endpoint, model }),
+        ttft: this.ttft.labels({ endpoint, model }),
+      };
+      this.series.set(id, s);
+    }
+    return s;
+  }
+
   /** Count a finished request. */
   observe(r: { endpoint: string; model: string | null; status: number; promptTokens: number; completionTokens: number; latencyMs: number; ttftMs: number | null }): void {
-    const model = r.model ?? "";
-    this.requests.inc({ endpoint: r.endpoint, model, status: String(r.status) });
-    if (r.promptTokens) this.tokens.inc({ model, direction: "in" }, r.promptTokens);
-    if (r.completionTokens) this.tokens.inc({ model, direction: "out" }, r.completionTokens);
-    this.latency.observe({ endpoint: r.endpoint, model }, r.latencyMs / 1000);
-    if (r.ttftMs !== null) this.ttft.observe({ endpoint: r.endpoint, model }, r.ttftMs / 1000);
+    const s = this.seriesOf(r.endpoint, r.model ?? "", r.status);
+    s.requests.inc();
+    if (r.promptTokens) s.tokensIn.inc(r.promptTokens);
+    if (r.completionTokens) s.tokensOut.inc(r.completionTokens);
+    s.latency.observe(r.latencyMs / 1000);
+    if (r.ttftMs !== null) s.ttft.observe(r.ttftMs / 1000);
   }
 
   /** The metrics in Prometheus' text format. */

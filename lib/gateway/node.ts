@@ -66,6 +66,7 @@ function closeLingering(req: IncomingMessage): void {
 class NodeRequest implements ApiRequest {
   readonly method: string;
   readonly url: string;
+  readonly pathname: string;
   readonly signal: AbortSignal;
   readonly headers: { get(name: string): string | null };
   private stream: ReadableStream<Uint8Array> | null | undefined;
@@ -75,7 +76,9 @@ class NodeRequest implements ApiRequest {
     res: ServerResponse,
   ) {
     // Throws on a Host header no URL can hold.
-    this.url = new URL(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`).href;
+    const url = new URL(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`);
+    this.url = url.href;
+    this.pathname = url.pathname;
     this.method = req.method ?? "GET";
     const controller = new AbortController();
     res.on("close", () => {
@@ -147,15 +150,25 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
-/** Write a gateway's reply to a Node response: a whole body at once, with its length; a streamed one chunk by chunk, flushing each. */
+/** An answer of the API is data, never a document a browser should guess the type of. */
+const NOSNIFF = "x-content-type-options";
+
+/**
+ * Write a gateway's reply to a Node response: a whole body at once, with its length; a streamed one chunk by chunk,
+ * flushing each. Its headers go in one writeHead: a header set before (setHeader) would make Node take every
+ * header of the answer through setHeader one by one.
+ */
 export async function sendReply(res: ServerResponse, reply: GatewayReply): Promise<void> {
   const body = reply.body;
+  const headers = reply.headers;
+  headers[NOSNIFF] = "nosniff";
   if (body === null || typeof body === "string") {
-    res.writeHead(reply.status, body === null ? reply.headers : { ...reply.headers, "content-length": Buffer.byteLength(body) });
+    if (body !== null) headers["content-length"] = String(Buffer.byteLength(body));
+    res.writeHead(reply.status, headers);
     res.end(body ?? undefined);
     return;
   }
-  res.writeHead(reply.status, reply.headers);
+  res.writeHead(reply.status, headers);
   const onClose = () => {
     if (!res.writableFinished) void body.cancel().catch(() => {});
   };
@@ -189,14 +202,12 @@ export function apiListener(
       fallback(req, res);
       return;
     }
-    // An answer of the API is data, never a document a browser should guess the type of.
-    res.setHeader("x-content-type-options", "nosniff");
     let request: ApiRequest;
     try {
       request = new NodeRequest(req, res);
     } catch {
       // A Host header no URL can hold.
-      res.writeHead(400, { "content-type": "application/json", connection: "close" });
+      res.writeHead(400, { "content-type": "application/json", connection: "close", [NOSNIFF]: "nosniff" });
       res.end(JSON.stringify({ error: { message: "Invalid Host header", type: "invalid_request_error", param: null, code: "invalid_host" } }));
       return;
     }
@@ -211,7 +222,7 @@ export function apiListener(
         return sendReply(res, reply);
       })
       .catch(() => {
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", [NOSNIFF]: "nosniff" });
         res.end(JSON.stringify({ error: { message: "Internal server error", type: "server_error", param: null, code: null } }));
       });
   };

@@ -152,7 +152,7 @@ export class Gateway {
     // Browsers ask before a cross-origin call; the console's own calls (with `key`) are same-origin.
     const cors = options.key ? null : (this.options.cors ?? null);
     if (request.method === "OPTIONS" && !options.key) return replyOf(preflight(cors, request));
-    const pathname = new URL(request.url).pathname.replace(/\/+$/, "") || "/";
+    const pathname = (request.pathname ?? new URL(request.url).pathname).replace(/\/+$/, "") || "/";
     const found = this.match(request.method, pathname);
     const endpoint = typeof found === "object" && found ? found.endpoint : null;
     const requestId = `${endpoint?.idPrefix ?? "req"}-${randomUUID().replace(/-/g, "")}`;

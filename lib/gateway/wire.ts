@@ -12,6 +12,8 @@ export interface ApiRequest {
   readonly method: string;
   /** Absolute and normalised, as a Web Request's. */
   readonly url: string;
+  /** The URL's path, where the carrier has it parsed already. */
+  readonly pathname?: string;
   readonly headers: { get(name: string): string | null };
   /** Aborts when the client goes away. */
   readonly signal: AbortSignal;

@@ -66,6 +66,10 @@ describeEachDriver("gateway: chat, completions, models", () => {
     expect(data.model).toBe("granite3.3:8b");
     expect(data.id).toMatch(/^chatcmpl-/);
     expect(response.headers.get("id")).toBe(data.id);
+    // An answer is data with its length, never a document to guess the type of; so is an error.
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(Number(response.headers.get("content-length"))).toBe(Buffer.byteLength(JSON.stringify(data)));
+    expect(failed.headers.get("x-content-type-options")).toBe("nosniff");
     const backend = (data as unknown as { backend: unknown }).backend;
     expect(backend).toEqual({ engine_type: "openai", machine_name: "vllm-1-machine" });
     expect(JSON.parse(response.headers.get("backend")!)).toEqual(backend);
