@@ -68,9 +68,23 @@ export interface SlidingWindow {
   bucketMs: number;
 }
 
+/*
+ * Every request reads the windows it counts in: the last one computed of each kind (and of each time zone's
+ * month) is kept, and given again while it holds. Windows are shared: never change one.
+ */
+const lastSliding = new Map<number, SlidingWindow>();
+const lastMonth = new Map<string, Window>();
+
 export function slidingWindow(at: Date, spanMs: number, bucketMs: number): SlidingWindow {
-  const start = Math.floor(at.getTime() / bucketMs) * bucketMs;
-  return { bucket: { start: new Date(start), end: new Date(start + bucketMs) }, since: new Date(start - spanMs), spanMs, bucketMs };
+  const t = at.getTime();
+  const id = spanMs * 1_000 + bucketMs / 1_000;
+  const last = lastSliding.get(id);
+  if (last && last.spanMs === spanMs && last.bucketMs === bucketMs && last.bucket.start.getTime() <= t && t < last.bucket.end.getTime()) return last;
+  const start = Math.floor(t / bucketMs) * bucketMs;
+  const w: SlidingWindow = { bucket: { start: new Date(start), end: new Date(start + bucketMs) }, since: new Date(start - spanMs), spanMs, bucketMs };
+  if (lastSliding.size > 100) lastSliding.clear();
+  lastSliding.set(id, w);
+  return w;
 }
 
 /** When the units of a bucket stop counting. */
@@ -84,8 +98,14 @@ export const SLIDING = {
 } as const;
 
 export function monthWindow(at: Date, tz: string): Window {
+  const t = at.getTime();
+  const last = lastMonth.get(tz);
+  if (last && last.start.getTime() <= t && t < last.end.getTime()) return last;
   const { y, m } = localParts(at, tz);
-  return { start: localToUtc(y, m, 1, 0, tz), end: localToUtc(y, m + 1, 1, 0, tz) };
+  const w = { start: localToUtc(y, m, 1, 0, tz), end: localToUtc(y, m + 1, 1, 0, tz) };
+  if (lastMonth.size > 100) lastMonth.clear();
+  lastMonth.set(tz, w);
+  return w;
 }
 
 /** The local calendar date (YYYY-MM-DD) of an instant, for daily rollups. */
