@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { closeAgents, fetchBackendFile } from "./http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backendFetch, closeAgents, fetchBackendFile } from "./http";
 import type { BackendConfig } from "./types";
 
 let server: http.Server;
@@ -49,4 +49,99 @@ it("stops reading a file over the limit", async () => {
 
 it("never fetches from another origin", async () => {
   expect(await fetchBackendFile(backend, "http://169.254.169.254/latest", 1 << 20)).toBeNull();
+});
+
+describe("answers read whole (buffered)", () => {
+  let json: http.Server;
+  let jsonBackend: BackendConfig;
+  const connections = new Set<string>();
+
+  beforeAll(async () => {
+    json = http.createServer((req, res) => {
+      connections.add(`${req.socket.remotePort}`);
+      const url = new URL(req.url!, "http://x");
+      const kind = url.pathname.split("/").pop();
+      if (kind === "bom") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"ok":"é"}')]));
+      } else if (kind === "pieces") {
+        // A multi-byte character cut between two writes.
+        res.writeHead(200, { "content-type": "application/json", "x-extra": "1" });
+        const bytes = Buffer.from('{"text":"déjà vu"}');
+        res.write(bytes.subarray(0, 11));
+        setTimeout(() => res.end(bytes.subarray(11)), 20);
+      } else if (kind === "huge-error") {
+        // An error answer that never ends: only its beginning is kept, and the call does not wait for the rest.
+        res.writeHead(500, { "content-type": "text/plain" });
+        const piece = Buffer.alloc(16 * 1024, 120);
+        const timer = setInterval(() => res.write(piece), 1);
+        res.on("close", () => clearInterval(timer));
+      } else if (kind === "cut") {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+        res.write('{"partial":');
+        setTimeout(() => res.destroy(), 20);
+      } else if (kind === "slow") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write('{"slow":');
+        const timer = setTimeout(() => res.end("true}"), 5_000);
+        res.on("close", () => clearTimeout(timer));
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((r) => json.listen(0, "127.0.0.1", r));
+    const { port } = json.address() as AddressInfo;
+    jsonBackend = { id: "j", name: "j", engine: "openai", baseUrl: `http://127.0.0.1:${port}/v1/`, apiKey: null, machineName: "m", enabled: true, timeoutMs: 5000 };
+  });
+  afterAll(async () => {
+    json.closeAllConnections();
+    await new Promise((r) => json.close(r));
+  });
+
+  const call = (kind: string, signal?: AbortSignal) => backendFetch(jsonBackend, `/${kind}`, { method: "POST", body: "{}", headers: { "content-type": "application/json" }, buffered: true, signal });
+
+  it("reads the whole answer, as fetch would, whatever the pieces it came in", async () => {
+    expect(await (await call("bom")).json()).toEqual({ ok: "é" });
+    const res = await call("pieces");
+    expect(res.status).toBe(200);
+    expect(res.ok).toBe(true);
+    expect(res.headers.get("x-extra")).toBe("1");
+    expect(await res.text()).toBe('{"text":"déjà vu"}');
+    await expect(res.text()).rejects.toThrow(/unusable/);
+    const bytes = await (await call("pieces")).arrayBuffer();
+    expect(Buffer.from(bytes).toString()).toBe('{"text":"déjà vu"}');
+    // Read as a Web stream too (how an error answer is read for the log).
+    const streamed = await new Response((await call("pieces")).body).text();
+    expect(streamed).toBe('{"text":"déjà vu"}');
+  });
+
+  it("keeps only the beginning of an error answer and stops receiving the rest", async () => {
+    const res = await call("huge-error");
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text.length).toBeGreaterThanOrEqual(64 * 1024);
+    expect(text.length).toBeLessThan(64 * 1024 + 16 * 1024 + 1);
+  });
+
+  it("fails the body, not the call, when the backend breaks off after its headers", async () => {
+    const res = await call("cut");
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+  });
+
+  it("stops at once when its signal aborts, before or during the answer", async () => {
+    await expect(call("slow", AbortSignal.abort())).rejects.toThrow();
+    const controller = new AbortController();
+    const res = await call("slow", controller.signal);
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 30);
+    await expect(res.text()).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // A body given up is not waited for either.
+    const given = await call("slow");
+    const reader = given.body!.getReader();
+    const cancelled = Date.now();
+    await reader.cancel();
+    expect(Date.now() - cancelled).toBeLessThan(2_000);
+  });
 });

@@ -50,7 +50,15 @@ export const serverRoot = (baseUrl: string) => baseUrl.replace(/\/+$/, "").repla
 export async function backendFetch(
   backend: BackendConfig,
   path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string | FormData; signal?: AbortSignal; fromRoot?: boolean },
+  init: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | FormData;
+    signal?: AbortSignal;
+    fromRoot?: boolean;
+    /** The answer is read whole (a JSON answer, not a stream): its bytes are collected as they come, with no stream object. */
+    buffered?: boolean;
+  },
 ): Promise<Response> {
   const headers: Record<string, string> = { ...init.headers };
   if (backend.apiKey) headers.authorization = `Bearer ${backend.apiKey}`;
@@ -61,20 +69,134 @@ export async function backendFetch(
     headers["content-type"] = encoded.headers.get("content-type")!;
     body = new Uint8Array(await encoded.arrayBuffer());
   } else body = init.body;
-  let res: Dispatcher.ResponseData;
+  let res: UpstreamResponse;
   const base = init.fromRoot ? serverRoot(backend.baseUrl) : backend.baseUrl;
   const method = (init.method ?? "GET") as Dispatcher.HttpMethod;
   try {
     const split = splitBase(base);
-    res = split
-      ? await agentFor(backend).request({ origin: split.origin, path: split.path + path, method, headers, body, signal: init.signal })
-      : await request(joinUrl(base, path), { method, headers, body, signal: init.signal, dispatcher: agentFor(backend) });
+    if (split && init.buffered) {
+      res = await dispatchBuffered(agentFor(backend), { origin: split.origin, path: split.path + path, method, headers, body }, init.signal);
+    } else {
+      const r = split
+        ? await agentFor(backend).request({ origin: split.origin, path: split.path + path, method, headers, body, signal: init.signal })
+        : await request(joinUrl(base, path), { method, headers, body, signal: init.signal, dispatcher: agentFor(backend) });
+      res = new UpstreamResponse(r.statusCode, r.headers, r.body);
+    }
   } catch (err) {
     if (init.signal?.aborted) throw err;
     // The client's own message names the backend's address ("connect ECONNREFUSED 10.0.0.5:8000"): only its code goes on.
     throw new Error(describeFetchError(err), { cause: err });
   }
-  return new UpstreamResponse(res) as unknown as Response;
+  return res as unknown as Response;
+}
+
+/** How much of an error answer is kept (for the log): the rest is not read. */
+const ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * A body collected chunk by chunk as the client's handler receives it, read
+ * whole once it has ended: for answers read whole, it spares the Readable,
+ * its events and its promises that undici's request() builds for each.
+ */
+class BufferedBody {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private cap = Number.POSITIVE_INFINITY;
+  /** The rest was cut off on purpose (an error answer past what is kept): what came ends the body. */
+  truncated = false;
+  private controller: Dispatcher.DispatchController | null = null;
+  private readonly done: Promise<void>;
+  private resolve!: () => void;
+  private reject!: (err: Error) => void;
+
+  constructor() {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // A body nobody reads may fail unobserved.
+    this.done.catch(() => {});
+  }
+
+  start(controller: Dispatcher.DispatchController, status: number): void {
+    this.controller = controller;
+    if (status >= 400) this.cap = ERROR_BODY_BYTES;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.truncated) return;
+    this.chunks.push(chunk);
+    this.size += chunk.byteLength;
+    if (this.size >= this.cap) {
+      this.truncated = true;
+      this.controller?.abort(new Error("error answer cut at the part kept"));
+    }
+  }
+
+  end(): void {
+    this.resolve();
+  }
+
+  fail(err: Error): void {
+    if (this.truncated) this.resolve();
+    else this.reject(err);
+  }
+
+  /** Stop receiving (the answer is given up): a connection still receiving it is closed. */
+  cancel(): void {
+    if (this.controller && !this.controller.aborted) {
+      this.truncated = true;
+      this.controller.abort(new Error("answer given up"));
+    }
+    this.resolve();
+  }
+
+  async bytes(): Promise<Buffer> {
+    await this.done;
+    const chunks = this.chunks;
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.size);
+  }
+}
+
+/** One call whose answer is read whole: resolves with its status and headers, its body collected as it comes. */
+function dispatchBuffered(agent: Agent, options: Dispatcher.DispatchOptions, signal?: AbortSignal): Promise<UpstreamResponse> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason ?? new DOMException("This operation was aborted", "AbortError"));
+      return;
+    }
+    const body = new BufferedBody();
+    let controller: Dispatcher.DispatchController | null = null;
+    let answered = false;
+    const onAbort = () => controller?.abort(signal!.reason ?? new DOMException("This operation was aborted", "AbortError"));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const finished = () => signal?.removeEventListener("abort", onAbort);
+    agent.dispatch(options, {
+      onRequestStart(c) {
+        controller = c;
+        if (signal?.aborted) onAbort();
+      },
+      onResponseStart(c, statusCode, headers) {
+        // An informational answer (100 Continue) is not the answer.
+        if (statusCode < 200 || answered) return;
+        answered = true;
+        body.start(c, statusCode);
+        resolve(new UpstreamResponse(statusCode, headers, body));
+      },
+      onResponseData(_c, chunk) {
+        body.push(chunk);
+      },
+      onResponseEnd() {
+        finished();
+        body.end();
+      },
+      onResponseError(_c, err) {
+        finished();
+        if (answered) body.fail(err);
+        else reject(err);
+      },
+    });
+  });
 }
 
 /** What went wrong calling a backend, without its address: the error's code where it has one. */
@@ -91,18 +213,16 @@ export function describeFetchError(err: unknown): string {
  * only as fast as it is read.
  */
 class UpstreamResponse {
-  readonly status: number;
-  private readonly raw: Dispatcher.ResponseData["body"];
-  private rawHeaders: Dispatcher.ResponseData["headers"];
   private parsedHeaders: Headers | null = null;
   private stream: ReadableStream<Uint8Array> | null = null;
   bodyUsed = false;
 
-  constructor(res: Dispatcher.ResponseData) {
-    this.status = res.statusCode;
-    this.raw = res.body;
-    this.rawHeaders = res.headers;
-  }
+  constructor(
+    readonly status: number,
+    private readonly rawHeaders: Dispatcher.ResponseData["headers"],
+    /** undici's stream of the body, or the body collected whole (see dispatchBuffered). */
+    private readonly raw: Dispatcher.ResponseData["body"] | BufferedBody,
+  ) {}
 
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
@@ -152,6 +272,20 @@ class UpstreamResponse {
 
   private chunks(): BodyReader {
     const raw = this.raw;
+    if (raw instanceof BufferedBody) {
+      let read = false;
+      return {
+        async read() {
+          if (read) return { done: true, value: undefined };
+          read = true;
+          const bytes = await raw.bytes();
+          return bytes.byteLength > 0 ? { done: false, value: bytes } : { done: true, value: undefined };
+        },
+        async cancel() {
+          raw.cancel();
+        },
+      };
+    }
     const chunks = raw[Symbol.asyncIterator]();
     return {
       async read() {
@@ -172,17 +306,24 @@ class UpstreamResponse {
 
   async text(): Promise<string> {
     this.used();
-    return this.raw.text();
+    const raw = this.raw;
+    if (!(raw instanceof BufferedBody)) return raw.text();
+    const bytes = await raw.bytes();
+    // As fetch's text(): a byte order mark is not part of the text.
+    const bom = bytes.byteLength >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    return bytes.toString("utf8", bom ? 3 : 0);
   }
 
   async json(): Promise<unknown> {
-    this.used();
-    return JSON.parse(await this.raw.text());
+    return JSON.parse(await this.text());
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
     this.used();
-    return this.raw.arrayBuffer();
+    const raw = this.raw;
+    if (!(raw instanceof BufferedBody)) return raw.arrayBuffer();
+    const bytes = await raw.bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 }
 

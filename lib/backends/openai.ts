@@ -4,6 +4,8 @@ import { type BackendConfig, type EngineAdapter, type UpstreamCall, UpstreamUnav
 import { transcribeOrFallback } from "./whisper-cpp";
 
 const TRANSCRIPTION_PATHS = new Set(["/audio/transcriptions", "/audio/translations"]);
+/** Answers read whole as JSON when not streamed: collected as they come (see backendFetch's `buffered`). */
+const JSON_ANSWERS = new Set(["/chat/completions", "/completions", "/embeddings"]);
 
 /**
  * vLLM, llama.cpp server, SGLang, LocalAI, TGI, TEI, Whisper servers, or a
@@ -42,6 +44,7 @@ async function post(backend: BackendConfig, call: UpstreamCall, path: string, bo
       body: payload,
       signal: call.signal,
       fromRoot,
+      buffered: !isForm && !call.stream && !fromRoot && JSON_ANSWERS.has(path),
     });
   } catch (err) {
     if (call.signal.aborted) throw err;
