@@ -381,7 +381,7 @@ export interface DeferredSettlement {
 /**
  * Settle many reservations in the caller's transaction, in a statement for
  * those reserved in the database and one for those admitted against leases,
- * each row they touch updated once (see 0020_settle_in_sets.sql):
+ * each row they touch updated once (see 0020_settle_in_sets.sql and 0021_settle_probes.sql):
  * the accounts' balance rows are locked first, in one order, so batches of
  * several instances never deadlock. For each, in order: true when this call
  * settled it, false when it was settled already (a batch replayed from the

@@ -87,9 +87,16 @@ export async function insertUsageEvents({ events, db: given }: { events: NewUsag
   const db = given ?? (await getDb());
   await db.transaction(async (tx) => {
     // An event the sweeper already rebuilt from the ledger (this batch was held up by an outage) is not written twice.
-    const ids = events.map((e) => e.id).filter((id): id is string => Boolean(id));
-    const known = ids.length
-      ? new Set(rowsOf(await tx.execute(sql`select id::text from usage_events where id = any(${`{${ids.join(",")}}`}::uuid[])`)).map((r) => String(r.id)))
+    // It has the same id and time (an event is dated like its ledger debit): one probe of the primary key each, in the
+    // month's partition (a plain `id = any(…)` could scan the whole month). An event without a time is a new one.
+    const dated = events.filter((e) => e.id && e.createdAt);
+    const known = dated.length
+      ? new Set(
+          rowsOf(
+            await tx.execute(sql`select x.id::text from unnest(${`{${dated.map((e) => e.id).join(",")}}`}::uuid[], ${`{${dated.map((e) => e.createdAt!.toISOString()).join(",")}}`}::timestamptz[]) as x(id, at)
+              cross join lateral (select 1 from usage_events u where u.id = x.id and u.created_at = x.at limit 1) k`),
+          ).map((r) => String(r.id)),
+        )
       : new Set<string>();
     events = events.filter((e) => !e.id || !known.has(e.id));
     if (events.length === 0) return;

@@ -31,6 +31,11 @@ export class PriceBook {
     this.tables.clear();
   }
 
+  /** Whether prices have been read once (then ready() has nothing to wait for). */
+  get isReady(): boolean {
+    return this.applied > 0;
+  }
+
   ready(): Promise<void> {
     this.loaded ??= this.refresh().catch((err) => {
       this.loaded = null;

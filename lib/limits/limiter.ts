@@ -264,7 +264,7 @@ export class DbLimiter implements Limiter {
   /** Reserve under the limits `cfg` holds; null when they are found stale (changed since they were read). */
   private async reserveWith(input: ReserveInput, cfg: AccountConfig): Promise<Reservation | null> {
     const at = input.now ?? this.now();
-    await this.options.prices.ready();
+    if (!this.options.prices.isReady) await this.options.prices.ready();
     const prices = this.options.prices.table(input.model.id, at);
     const outputTokens = BigInt(input.maxOutputTokens);
     const worst: UsageCounts = {
