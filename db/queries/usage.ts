@@ -81,15 +81,19 @@ function eventRow(e: NewUsageEvent) {
   };
 }
 
-/** Store usage events and add them to the hourly and daily rollups, in one transaction (or in `db`, a transaction of the caller's). */
-export async function insertUsageEvents({ events, db: given }: { events: NewUsageEvent[]; db?: Db }) {
+/**
+ * Store usage events and add them to the hourly and daily rollups, in one transaction (or in `db`, a transaction of
+ * the caller's). `fresh`: events known not to be written yet (their settlement was written in this transaction, which
+ * finds out), not looked up again.
+ */
+export async function insertUsageEvents({ events, db: given, fresh }: { events: NewUsageEvent[]; db?: Db; fresh?: ReadonlySet<NewUsageEvent> }) {
   if (events.length === 0) return;
   const db = given ?? (await getDb());
   await db.transaction(async (tx) => {
     // An event the sweeper already rebuilt from the ledger (this batch was held up by an outage) is not written twice.
     // It has the same id and time (an event is dated like its ledger debit): one probe of the primary key each, in the
     // month's partition (a plain `id = any(…)` could scan the whole month). An event without a time is a new one.
-    const dated = events.filter((e) => e.id && e.createdAt);
+    const dated = events.filter((e) => e.id && e.createdAt && !fresh?.has(e));
     const known = dated.length
       ? new Set(
           rowsOf(

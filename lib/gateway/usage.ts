@@ -160,8 +160,10 @@ async function writeEntries(entries: Entry[]): Promise<NewUsageEvent[]> {
     const settlements = entries.filter((e) => e.settlement);
     const settled = await settleBatch(tx as unknown as Db, settlements.map((e) => e.settlement!));
     const skipped = new Set(settlements.filter((_, i) => !settled[i]).map((e) => e.event));
+    // A settlement written here had no usage event yet (the settle functions find out): only the others are looked up.
+    const fresh = new Set(settlements.filter((_, i) => settled[i]).map((e) => e.event));
     const events = entries.map((e) => e.event).filter((e) => !skipped.has(e));
-    await insertUsageEvents({ events, db: tx as unknown as Db });
+    await insertUsageEvents({ events, db: tx as unknown as Db, fresh });
     return events;
   });
 }

@@ -72,14 +72,14 @@ export interface SlidingWindow {
  * Every request reads the windows it counts in: the last one computed of each kind (and of each time zone's
  * month) is kept, and given again while it holds. Windows are shared: never change one.
  */
-const lastSliding = new Map<number, SlidingWindow>();
+const lastSliding = new Map<string, SlidingWindow>();
 const lastMonth = new Map<string, Window>();
 
 export function slidingWindow(at: Date, spanMs: number, bucketMs: number): SlidingWindow {
   const t = at.getTime();
-  const id = spanMs * 1_000 + bucketMs / 1_000;
+  const id = `${spanMs}/${bucketMs}`;
   const last = lastSliding.get(id);
-  if (last && last.spanMs === spanMs && last.bucketMs === bucketMs && last.bucket.start.getTime() <= t && t < last.bucket.end.getTime()) return last;
+  if (last && last.bucket.start.getTime() <= t && t < last.bucket.end.getTime()) return last;
   const start = Math.floor(t / bucketMs) * bucketMs;
   const w: SlidingWindow = { bucket: { start: new Date(start), end: new Date(start + bucketMs) }, since: new Date(start - spanMs), spanMs, bucketMs };
   if (lastSliding.size > 100) lastSliding.clear();
