@@ -380,43 +380,111 @@ export interface DeferredSettlement {
 
 /**
  * Settle many reservations in the caller's transaction, in a statement for
- * those reserved in the database and one for those admitted against leases,
- * each row they touch updated once (see 0020_settle_in_sets.sql and 0021_settle_probes.sql):
- * the accounts' balance rows are locked first, in one order, so batches of
- * several instances never deadlock. For each, in order: true when this call
- * settled it, false when it was settled already (a batch replayed from the
- * journal after it committed, or the sweeper after the instance was lost).
+ * those reserved in the database and two for those admitted against leases,
+ * each row they touch updated once (see 0020_settle_in_sets.sql and
+ * 0022_settle_leased_sums.sql): the accounts' balance rows are locked first,
+ * in one order, so batches of several instances never deadlock. For each, in
+ * order: true when this call settled it, false when it was settled already (a
+ * batch replayed from the journal after it committed, or the sweeper after the
+ * instance was lost).
  */
 export async function settleBatch(db: Db, items: DeferredSettlement[]): Promise<boolean[]> {
   if (items.length === 0) return [];
-  const accounts = [...new Set(items.map((i) => i.accountId))].sort();
-  await db.execute(sql`select 1 from account_balances where account_id in (${sql.join(accounts.map((a) => sql`${a}::uuid`), sql`, `)}) order by account_id for update`);
   const out = new Array<boolean>(items.length).fill(false);
-  const row = (i: DeferredSettlement, n: number) => ({
-    i: n,
-    r: i.reservationId,
-    a: i.accountId,
-    actual: Object.fromEntries(Object.entries(i.actual).map(([k, v]) => [k, v.toString()])),
-    cost: i.costNanos.toString(),
-    ledger: i.ledger,
-    ...(i.leased ? { e: i.leased.usageEventId, at: i.leased.eventAt, holds: i.leased.holds } : {}),
+  const exact: { i: number; r: string; a: string; actual: Record<string, string>; cost: string; ledger: DeferredSettlement["ledger"] }[] = [];
+  const leased: number[] = [];
+  items.forEach((item, n) => {
+    if (item.leased) leased.push(n);
+    else
+      exact.push({
+        i: n,
+        r: item.reservationId,
+        a: item.accountId,
+        actual: Object.fromEntries(Object.entries(item.actual).map(([k, v]) => [k, v.toString()])),
+        cost: item.costNanos.toString(),
+        ledger: item.ledger,
+      });
   });
-  const exact = items.flatMap((i, n) => (i.leased ? [] : [row(i, n)]));
-  const leased = items.flatMap((i, n) => (i.leased ? [row(i, n)] : []));
-  // Reserved one by one in the database: settled together too, each counter and balance updated once (llmaas_settle_set).
   if (exact.length > 0) {
+    // Both kinds in one batch: every account locked at once first, so that two batches never take them in different orders.
+    if (leased.length > 0) {
+      const accounts = [...new Set(items.map((i) => i.accountId))].sort();
+      await db.execute(sql`select 1 from account_balances where account_id = any(${`{${accounts.join(",")}}`}::uuid[]) order by account_id for update`);
+    }
+    // Reserved one by one in the database: settled together too, each counter and balance updated once (llmaas_settle_set).
     const result = rowsOf(await db.execute(sql`select i from llmaas_settle_set(${JSON.stringify(exact)}::jsonb) as i`));
     for (const r of result) out[Number(r.i)] = true;
   }
-  // Admitted against leases: settled together, each row they touch updated once (llmaas_settle_leased_set).
-  if (leased.length > 0) {
-    const result = rowsOf(await db.execute(sql`select i from llmaas_settle_leased_set(${JSON.stringify(leased)}::jsonb) as i`));
-    for (const r of result) out[Number(r.i)] = true;
-  }
+  if (leased.length > 0) await settleLeasedItems(db, items, leased, out);
   return out;
 }
 
-/** Settle one request admitted against leases now, in `db` or on its own (see llmaas_settle_leased_set). */
+/**
+ * Requests admitted against leases: their accounts locked and those already settled found (their usage event is
+ * written), then what the others add up to written in one call: per lease what goes back to it, per counter what was
+ * used, per account the cost, and each request's ledger debit (llmaas_settle_leased_sums).
+ */
+async function settleLeasedItems(db: Db, items: DeferredSettlement[], which: number[], out: boolean[]): Promise<void> {
+  const accounts = new Set<string>();
+  const events: string[] = [];
+  const ats: string[] = [];
+  for (const n of which) {
+    const item = items[n]!;
+    accounts.add(item.accountId);
+    events.push(item.leased!.usageEventId);
+    ats.push(item.leased!.eventAt);
+  }
+  const known = new Set(
+    rowsOf(
+      await db.execute(
+        sql`select i from llmaas_settle_leased_known(${`{${[...accounts].sort().join(",")}}`}::uuid[], ${`{${events.join(",")}}`}::uuid[], ${`{${ats.join(",")}}`}::timestamptz[]) as i`,
+      ),
+    ).map((r) => Number(r.i)),
+  );
+  const seen = new Set<string>();
+  const reservations: string[] = [];
+  const gives = new Map<string, { a: string; l: string; b: bigint }>();
+  const counters = new Map<string, { s: string; m: string; w: string; u: bigint }>();
+  const costs = new Map<string, bigint>();
+  const ledger: { a: string; c: string; e: string; k: string; m: string; d: Record<string, unknown>; t?: string }[] = [];
+  which.forEach((n, j) => {
+    const item = items[n]!;
+    const leasedPart = item.leased!;
+    // Settled already, or the same request twice in this batch (a journal line written twice): not again.
+    if (known.has(j) || seen.has(leasedPart.usageEventId)) return;
+    seen.add(leasedPart.usageEventId);
+    out[n] = true;
+    reservations.push(item.reservationId);
+    for (const h of leasedPart.holds) {
+      if (h.leaseId !== null) {
+        const key = `${item.accountId}|${h.leaseId}`;
+        const g = gives.get(key);
+        if (g) g.b += BigInt(h.back);
+        else gives.set(key, { a: item.accountId, l: h.leaseId, b: BigInt(h.back) });
+      }
+      if (h.metric !== "balance") {
+        const key = `${h.scopeId}|${h.metric}|${h.windowStart}`;
+        const c = counters.get(key);
+        if (c) c.u += BigInt(h.used);
+        else counters.set(key, { s: h.scopeId, m: h.metric, w: h.windowStart, u: BigInt(h.used) });
+      }
+    }
+    if (item.costNanos !== 0n) {
+      costs.set(item.accountId, (costs.get(item.accountId) ?? 0n) + item.costNanos);
+      const l = item.ledger;
+      ledger.push({ a: item.accountId, c: item.costNanos.toString(), e: l.usageEventId, k: l.keyId, m: l.modelId, d: l.details, ...(l.at ? { t: l.at } : {}) });
+    }
+  });
+  if (seen.size === 0) return;
+  const json = <T>(rows: Iterable<T>, map: (row: T) => Record<string, unknown>) => JSON.stringify(Array.from(rows, map));
+  await db.execute(sql`select llmaas_settle_leased_sums(${`{${reservations.join(",")}}`}::uuid[],
+    ${json(gives.values(), (g) => ({ ...g, b: g.b.toString() }))}::jsonb,
+    ${json([...counters.values()].filter((c) => c.u !== 0n), (c) => ({ ...c, u: c.u.toString() }))}::jsonb,
+    ${json(costs, ([a, c]) => ({ a, c: c.toString() }))}::jsonb,
+    ${JSON.stringify(ledger)}::jsonb)`);
+}
+
+/** Settle one request admitted against leases now, in `db` or on its own (see settleBatch). */
 export async function settleLeased(input: DeferredSettlement & { db?: Db }): Promise<boolean> {
   const db = input.db ?? (await getDb());
   const [ok] = await settleBatch(db, [input]);
