@@ -57,11 +57,12 @@ export class Journal {
   }
 
   /**
-   * Lines left by processes that are gone, claimed by this one: they count as
-   * rotated, so the next successful write deletes them.
+   * Lines left by processes that are gone, claimed by this one, segment by
+   * segment (a segment's lines are read in order, from its first): they count
+   * as rotated, so the next successful write deletes them.
    */
-  recover(): string[] {
-    const lines: string[] = [];
+  recover(): string[][] {
+    const segments: string[][] = [];
     for (const name of fs.readdirSync(this.dir).sort()) {
       if (!name.endsWith(".jsonl") || name.startsWith(`${this.prefix}-`)) continue;
       const pid = Number(name.split("-")[0]);
@@ -74,9 +75,9 @@ export class Journal {
         continue; // another process claimed it first
       }
       this.closed.push(claimed);
-      for (const line of fs.readFileSync(claimed, "utf8").split("\n")) if (line.trim()) lines.push(line);
+      segments.push(fs.readFileSync(claimed, "utf8").split("\n").filter((line) => line.trim()));
     }
-    return lines;
+    return segments;
   }
 
   close(): void {

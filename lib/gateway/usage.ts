@@ -4,6 +4,7 @@ import { type DeferredSettlement, settleBatch } from "@/db/queries/limits";
 import { type NewUsageEvent, insertUsageEvents } from "@/db/queries/usage";
 import { errorFields, log } from "../log";
 import type { Journal } from "./journal";
+import { JournalCodec, type JournalEntry } from "./journal-codec";
 
 export interface UsageRecorderOptions {
   flushIntervalMs?: number;
@@ -12,11 +13,7 @@ export interface UsageRecorderOptions {
   journal?: Journal | null;
 }
 
-/** A request's usage event and, when it held limits, its settlement: written together. */
-interface Entry {
-  event: NewUsageEvent;
-  settlement?: DeferredSettlement;
-}
+type Entry = JournalEntry;
 
 /**
  * The outbox of answered requests: each one's settlement (counters, balance,
@@ -41,6 +38,7 @@ export class UsageRecorder {
   private listeners = new Set<(events: NewUsageEvent[]) => void>();
 
   private journal: Journal | null;
+  private readonly codec = new JournalCodec();
 
   constructor(options: UsageRecorderOptions = {}) {
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
@@ -62,12 +60,18 @@ export class UsageRecorder {
   private adopt(): void {
     if (!this.journal) return;
     this.adoptedAt = Date.now();
-    const recovered = this.journal.recover().flatMap((line) => {
-      try {
-        return [decodeEntry(line)];
-      } catch {
-        return []; // the half-written last line of a killed process: its answer never left
-      }
+    const recovered = this.journal.recover().flatMap((segment) => {
+      const decode = JournalCodec.decoder();
+      return segment.flatMap((line) => {
+        try {
+          const entry = decode(line);
+          return entry ? [entry] : []; // null: a line that defines a hold for the lines after it
+        } catch (err) {
+          // A half-written last line is a killed process's: its answer never left. Anything else is said.
+          if (!(err instanceof SyntaxError)) log.error("a journal line could not be read", errorFields(err));
+          return [];
+        }
+      });
     });
     if (recovered.length) {
       log.warn("writing the usage and settlements a stopped process had journaled", { entries: recovered.length });
@@ -77,10 +81,19 @@ export class UsageRecorder {
 
   record(event: NewUsageEvent, settlement?: DeferredSettlement): void {
     const entry: Entry = settlement ? { event, settlement } : { event };
-    this.journal?.append(encodeEntry(entry));
+    this.journal?.append(this.encode(entry));
     this.queue.push(entry);
     if (event.keyId) this.noteUse(event.keyId);
     if (this.queue.length >= this.maxBatch) void this.flush();
+  }
+
+  private encode(entry: Entry): string {
+    try {
+      return this.codec.encode(entry);
+    } catch {
+      // A bigint where none was expected (a field added later): the whole entry, its bigints as strings.
+      return JSON.stringify(entry, big);
+    }
   }
 
   private noteUse(keyId: string, now = Date.now()): void {
@@ -115,6 +128,7 @@ export class UsageRecorder {
     if (this.queue.length === 0 && this.keys.size === 0) return;
     const batch = this.queue.splice(0, this.queue.length);
     this.journal?.rotate();
+    this.codec.rotate();
     const keys = [...this.keys];
     this.keys.clear();
     this.flushing = (async () => {
@@ -168,44 +182,4 @@ async function writeEntries(entries: Entry[]): Promise<NewUsageEvent[]> {
   });
 }
 
-const reviveBig = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, BigInt(v)]));
 const big = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v);
-
-/**
- * An entry as one journal line. Its bigints (the event's cost, the settlement's cost and amounts) are turned into
- * strings here rather than by a replacer, which JSON.stringify would call for every key of every entry.
- */
-function encodeEntry(entry: Entry): string {
-  const e = entry.event;
-  const event = typeof e.costNanos === "bigint" ? { ...e, costNanos: e.costNanos.toString() } : e;
-  const s = entry.settlement;
-  try {
-    if (!s) return JSON.stringify({ event });
-    const actual: Record<string, string> = {};
-    for (const k in s.actual) actual[k] = s.actual[k]!.toString();
-    return JSON.stringify({ event, settlement: { ...s, actual, costNanos: s.costNanos.toString() } });
-  } catch {
-    // A bigint somewhere else (a field added later): the replacer finds it.
-    return JSON.stringify(entry, big);
-  }
-}
-
-function decodeEntry(line: string): Entry {
-  const raw = JSON.parse(line) as { event: Record<string, unknown>; settlement?: Record<string, unknown> };
-  const e = raw.event;
-  const event = {
-    ...e,
-    costNanos: e.costNanos === undefined || e.costNanos === null ? e.costNanos : BigInt(e.costNanos as string),
-    createdAt: e.createdAt ? new Date(e.createdAt as string) : undefined,
-  } as NewUsageEvent;
-  if (!raw.settlement) return { event };
-  const s = raw.settlement;
-  return {
-    event,
-    settlement: {
-      ...(s as unknown as DeferredSettlement),
-      actual: reviveBig(s.actual as Record<string, string>),
-      costNanos: BigInt(s.costNanos as string),
-    },
-  };
-}
