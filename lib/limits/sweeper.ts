@@ -1,3 +1,4 @@
+import { type Db, getDb } from "@/db/client";
 import { listOrphanReservations, pruneBuckets, reclaimLeases, settleLeased, settleReservation } from "@/db/queries/limits";
 import { pruneLoginFailures } from "@/db/queries/login-attempts";
 import { listLedgerUsageWithoutEventForPlatform } from "@/db/queries/reconcile";
@@ -33,58 +34,67 @@ export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Da
     // A stream admitted against leases is billed under its own usage event, so that its journal, replayed later, is not billed again.
     const leased = r.holds.leased;
     const usageEventId = leased?.usageEventId ?? crypto.randomUUID();
-    const ok = await (leased ? settleLeased : settleReservation)({
-      reservationId: r.id,
-      accountId: r.accountId,
-      actual,
-      costNanos: cost,
-      ...(leased
-        ? {
-            leased: {
-              usageEventId,
-              eventAt: leased.eventAt,
-              // The whole draw comes off its lease: what was generated counts as used, the rest is free again.
-              holds: leased.holds.map((h) => ({ ...h, used: (h.metric === "balance" ? cost : (actual[h.metric] ?? 0n)).toString(), back: h.drawn })),
-            },
-          }
-        : {}),
-      ledger: {
-        keyId: r.keyId,
-        modelId: r.modelId,
-        usageEventId,
-        at: r.createdAt.toISOString(),
-        details: {
-          request_id: r.requestId,
-          endpoint: r.endpoint,
-          estimated: true,
-          reclaimed: true,
-          quantities: Object.fromEntries(Object.entries(quantities).map(([k, v]) => [k, v.toString()])),
-          unit_prices_nanos: Object.fromEntries(Object.keys(quantities).map((k) => [k, r.prices[k]])),
+    // The settlement and its usage event in one transaction: a journal of the lost instance replayed meanwhile finds
+    // both or neither (a replay settles a leased request only while its usage event is not written).
+    const ok = await (await getDb()).transaction(async (tx) => {
+      const db = tx as unknown as Db;
+      const done = await (leased ? settleLeased : settleReservation)({
+        db,
+        reservationId: r.id,
+        accountId: r.accountId,
+        actual,
+        costNanos: cost,
+        ...(leased
+          ? {
+              leased: {
+                usageEventId,
+                eventAt: leased.eventAt,
+                // The whole draw comes off its lease: what was generated counts as used, the rest is free again.
+                holds: leased.holds.map((h) => ({ ...h, used: (h.metric === "balance" ? cost : (actual[h.metric] ?? 0n)).toString(), back: h.drawn })),
+              },
+            }
+          : {}),
+        ledger: {
+          keyId: r.keyId,
+          modelId: r.modelId,
+          usageEventId,
+          at: r.createdAt.toISOString(),
+          details: {
+            request_id: r.requestId,
+            endpoint: r.endpoint,
+            estimated: true,
+            reclaimed: true,
+            quantities: Object.fromEntries(Object.entries(quantities).map(([k, v]) => [k, v.toString()])),
+            unit_prices_nanos: Object.fromEntries(Object.keys(quantities).map((k) => [k, r.prices[k]])),
+          },
         },
-      },
+      });
+      if (!done) return false;
+      await insertUsageEvents({
+        db,
+        events: [
+          {
+            id: usageEventId,
+            requestId: r.requestId,
+            accountId: r.accountId,
+            userId: r.userId,
+            keyId: r.keyId,
+            endpoint: r.endpoint,
+            modelId: r.modelId,
+            status: 500,
+            errorCode: "instance_lost",
+            promptTokens: usage.promptTokens,
+            completionTokens: usage.completionTokens,
+            costNanos: cost,
+            estimated: true,
+            createdAt: r.createdAt,
+          },
+        ],
+      });
+      return true;
     });
     if (!ok) continue;
     settled++;
-    await insertUsageEvents({
-      events: [
-        {
-          id: usageEventId,
-          requestId: r.requestId,
-          accountId: r.accountId,
-          userId: r.userId,
-          keyId: r.keyId,
-          endpoint: r.endpoint,
-          modelId: r.modelId,
-          status: 500,
-          errorCode: "instance_lost",
-          promptTokens: usage.promptTokens,
-          completionTokens: usage.completionTokens,
-          costNanos: cost,
-          estimated: true,
-          createdAt: r.createdAt,
-        },
-      ],
-    });
     log.warn("settled a reservation of a lost instance", { requestId: r.requestId, completionTokens: usage.completionTokens });
   }
   const leases = await reclaimLeases({ staleBefore });
