@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backendFetch, closeAgents, fetchBackendFile } from "./http";
+import { backendFetch, bodyReader, closeAgents, fetchBackendFile } from "./http";
 import type { BackendConfig } from "./types";
 
 let server: http.Server;
@@ -143,5 +143,69 @@ describe("answers read whole (buffered)", () => {
     const cancelled = Date.now();
     await reader.cancel();
     expect(Date.now() - cancelled).toBeLessThan(2_000);
+  });
+});
+
+describe("streamed answers", () => {
+  let sse: http.Server;
+  let sseBackend: BackendConfig;
+  let connections = 0;
+  let closedEarly = 0;
+
+  beforeAll(async () => {
+    sse = http.createServer((req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      if (req.url!.endsWith("/endless")) {
+        // Events until the client goes away.
+        const timer = setInterval(() => res.write('data: {"n":1}\n\n'), 5);
+        res.on("close", () => {
+          clearInterval(timer);
+          if (!res.writableFinished) closedEarly++;
+        });
+        return;
+      }
+      // The whole stream in one write, its end right after: as a fast engine sends it.
+      res.end('data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n');
+    });
+    sse.on("connection", () => connections++);
+    await new Promise<void>((r) => sse.listen(0, "127.0.0.1", r));
+    const { port } = sse.address() as AddressInfo;
+    sseBackend = { id: "s", name: "s", engine: "openai", baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: null, machineName: "m", enabled: true, timeoutMs: 5000 };
+  });
+  afterAll(async () => {
+    sse.closeAllConnections();
+    await new Promise((r) => sse.close(r));
+  });
+
+  const stream = (path: string) => backendFetch(sseBackend, path, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+
+  it("keeps the connection of a stream read to its last event, and closes one given up in the middle", async () => {
+    connections = 0;
+    for (let i = 0; i < 5; i++) {
+      const res = await stream("/chat/completions");
+      const reader = bodyReader(res);
+      let text = "";
+      while (!text.includes("[DONE]")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += Buffer.from(value).toString();
+      }
+      expect(text).toContain("[DONE]");
+      // The relay stops at [DONE] and gives the body up without reading its end: the body ends as it is, not aborted
+      // (an abort costs an error and its stack, for a request that is complete).
+      await reader.cancel();
+      await new Promise((r) => setTimeout(r, 10));
+      const raw = (res as unknown as { raw: { readableEnded: boolean; errored: Error | null } }).raw;
+      expect(raw.errored).toBeNull();
+      expect(raw.readableEnded).toBe(true);
+    }
+    expect(connections).toBe(1);
+
+    const reader = bodyReader(await stream("/chat/endless"));
+    await reader.read();
+    await reader.cancel();
+    for (let i = 0; i < 100 && closedEarly === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // The backend saw the client go: it stops generating.
+    expect(closedEarly).toBe(1);
   });
 });

@@ -294,7 +294,10 @@ class UpstreamResponse {
       },
       async cancel() {
         raw.on("error", () => {});
-        raw.destroy();
+        // All of the body has arrived (a stream read to its last event, its end not read yet): let it end. Destroyed
+        // instead, it would abort a request that is already complete, at the price of an error and its stack each time.
+        if ((raw as unknown as { _readableState?: { ended?: boolean } })._readableState?.ended) raw.resume();
+        else raw.destroy();
       },
     };
   }
