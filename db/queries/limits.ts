@@ -457,10 +457,10 @@ async function settleLeasedItems(db: Db, items: DeferredSettlement[], which: num
     reservations.push(item.reservationId);
     for (const h of leasedPart.holds) {
       if (h.leaseId !== null) {
-        const key = `${item.accountId}|${h.leaseId}`;
-        const g = gives.get(key);
+        // A lease is one account's: its id is the key.
+        const g = gives.get(h.leaseId);
         if (g) g.b += BigInt(h.back);
-        else gives.set(key, { a: item.accountId, l: h.leaseId, b: BigInt(h.back) });
+        else gives.set(h.leaseId, { a: item.accountId, l: h.leaseId, b: BigInt(h.back) });
       }
       if (h.metric !== "balance") {
         const key = `${h.scopeId}|${h.metric}|${h.windowStart}`;

@@ -37,7 +37,8 @@ export class JournalCodec {
     const fresh: [string, number, SettledLeasedHold][] = [];
     const held: [number, string, string][] = [];
     for (const h of s.leased.holds) {
-      const key = `${h.leaseId}|${h.scopeId}|${h.metric}|${h.windowStart}`;
+      // A lease is of one scope, metric and window: its id says them all (no key to build per hold of a request).
+      const key = h.leaseId ?? `${h.scopeId}|${h.metric}|${h.windowStart}`;
       let n = this.holds.get(key) ?? fresh.find((f) => f[0] === key)?.[1];
       if (n === undefined) {
         n = this.holds.size + fresh.length;
