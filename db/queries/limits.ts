@@ -378,6 +378,40 @@ export interface DeferredSettlement {
   leased?: { usageEventId: string; eventAt: string; holds: SettledLeasedHold[] };
 }
 
+const LEDGER_ROW = Symbol("ledger row");
+
+/**
+ * A leased request's ledger debit as one row of llmaas_settle_leased_sums' JSON, serialized once: the journal
+ * line of the request carries this text and its batch's settlement reuses it. Null for a request that cost nothing.
+ */
+export function ledgerRowJson(item: DeferredSettlement): string | null {
+  if (item.costNanos === 0n) return null;
+  const memo = item as DeferredSettlement & { [LEDGER_ROW]?: string };
+  const l = item.ledger;
+  let json = memo[LEDGER_ROW];
+  if (json === undefined) {
+    json = JSON.stringify({ a: item.accountId, c: item.costNanos.toString(), e: l.usageEventId, k: l.keyId, m: l.modelId, d: l.details, ...(l.at ? { t: l.at } : {}) });
+    // Not enumerable: a copy of the settlement (spread, then changed) does not take it along.
+    Object.defineProperty(memo, LEDGER_ROW, { value: json });
+  }
+  return json;
+}
+
+/** What ledgerRowJson wrote, read back (a journal line on replay): the account, the cost and the ledger debit. */
+export function ledgerFromRow(r: LedgerRow): { accountId: string; costNanos: bigint; ledger: DeferredSettlement["ledger"] } {
+  return { accountId: r.a, costNanos: BigInt(r.c), ledger: { keyId: r.k, modelId: r.m, usageEventId: r.e, ...(r.t ? { at: r.t } : {}), details: r.d } };
+}
+
+export interface LedgerRow {
+  a: string;
+  c: string;
+  e: string;
+  k: string;
+  m: string;
+  d: Record<string, unknown>;
+  t?: string;
+}
+
 /**
  * Settle many reservations in the caller's transaction, in a statement for
  * those reserved in the database and two for those admitted against leases,
@@ -446,7 +480,7 @@ async function settleLeasedItems(db: Db, items: DeferredSettlement[], which: num
   const gives = new Map<string, { a: string; l: string; b: bigint }>();
   const counters = new Map<string, { s: string; m: string; w: string; u: bigint }>();
   const costs = new Map<string, bigint>();
-  const ledger: { a: string; c: string; e: string; k: string; m: string; d: Record<string, unknown>; t?: string }[] = [];
+  const ledger: string[] = [];
   which.forEach((n, j) => {
     const item = items[n]!;
     const leasedPart = item.leased!;
@@ -469,10 +503,10 @@ async function settleLeasedItems(db: Db, items: DeferredSettlement[], which: num
         else counters.set(key, { s: h.scopeId, m: h.metric, w: h.windowStart, u: BigInt(h.used) });
       }
     }
-    if (item.costNanos !== 0n) {
+    const row = ledgerRowJson(item);
+    if (row !== null) {
       costs.set(item.accountId, (costs.get(item.accountId) ?? 0n) + item.costNanos);
-      const l = item.ledger;
-      ledger.push({ a: item.accountId, c: item.costNanos.toString(), e: l.usageEventId, k: l.keyId, m: l.modelId, d: l.details, ...(l.at ? { t: l.at } : {}) });
+      ledger.push(row);
     }
   });
   if (seen.size === 0) return;
@@ -481,7 +515,7 @@ async function settleLeasedItems(db: Db, items: DeferredSettlement[], which: num
     ${json(gives.values(), (g) => ({ ...g, b: g.b.toString() }))}::jsonb,
     ${json([...counters.values()].filter((c) => c.u !== 0n), (c) => ({ ...c, u: c.u.toString() }))}::jsonb,
     ${json(costs, ([a, c]) => ({ a, c: c.toString() }))}::jsonb,
-    ${JSON.stringify(ledger)}::jsonb)`);
+    ${`[${ledger.join(",")}]`}::jsonb)`);
 }
 
 /** Settle one request admitted against leases now, in `db` or on its own (see settleBatch). */

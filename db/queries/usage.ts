@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { isoOf } from "@/lib/iso";
 import { type Db, getDb } from "../client";
 import { LATENCY_BUCKETS_MS, usageEvents, usageHourly } from "../schema";
 import { rowsOf } from "./rows";
@@ -53,7 +54,58 @@ export function hourlyTotals(events: NewUsageEvent[]) {
   return [...totals.values()];
 }
 
-/** An event as one row of the batch's JSON (bigints as strings, dates as ISO strings). */
+const ROW = Symbol("row");
+
+/**
+ * An event as one row of the batch's JSON (bigints as strings, dates as ISO strings), serialized once: the
+ * journal line of an answered request carries this text, and the insert of its batch reuses it. An event is
+ * not changed once recorded.
+ */
+export function eventRowJson(e: NewUsageEvent): string {
+  const memo = e as NewUsageEvent & { [ROW]?: string };
+  let json = memo[ROW];
+  if (json === undefined) {
+    json = JSON.stringify(eventRow(e));
+    // Not enumerable: a copy of the event (spread, then changed) does not take it along.
+    Object.defineProperty(memo, ROW, { value: json });
+  }
+  return json;
+}
+
+/**
+ * An event from its row (eventRowJson parsed back): what a journal line's row becomes on replay. Nullable
+ * columns come back null (as the gateway records an absent value); the others, absent, as unset.
+ */
+export function eventFromRow(r: EventRow): NewUsageEvent {
+  const v = <T>(x: T | null): T | undefined => (x === null ? undefined : x);
+  return {
+    id: v(r.id),
+    requestId: r.request_id,
+    accountId: r.account_id,
+    userId: r.user_id,
+    keyId: r.key_id,
+    endpoint: r.endpoint,
+    modelId: r.model_id,
+    backendId: r.backend_id,
+    status: r.status,
+    errorCode: r.error_code,
+    promptTokens: v(r.prompt_tokens),
+    completionTokens: v(r.completion_tokens),
+    reasoningTokens: v(r.reasoning_tokens),
+    units: v(r.units),
+    costNanos: r.cost_nanos === null ? undefined : BigInt(r.cost_nanos),
+    latencyMs: v(r.latency_ms),
+    ttftMs: r.ttft_ms,
+    streamed: v(r.streamed),
+    clientAborted: v(r.client_aborted),
+    estimated: v(r.estimated),
+    batchId: r.batch_id,
+    createdAt: r.created_at === null ? undefined : new Date(r.created_at),
+  };
+}
+
+export type EventRow = ReturnType<typeof eventRow>;
+
 function eventRow(e: NewUsageEvent) {
   return {
     id: e.id ?? null,
@@ -77,7 +129,7 @@ function eventRow(e: NewUsageEvent) {
     client_aborted: e.clientAborted ?? null,
     estimated: e.estimated ?? null,
     batch_id: e.batchId ?? null,
-    created_at: e.createdAt ? e.createdAt.toISOString() : null,
+    created_at: e.createdAt ? isoOf(e.createdAt) : null,
   };
 }
 
@@ -112,7 +164,7 @@ export async function insertUsageEvents({ events, db: given, fresh }: { events: 
         coalesce(x.prompt_tokens, 0), coalesce(x.completion_tokens, 0), coalesce(x.reasoning_tokens, 0), coalesce(x.units, '{}'::jsonb),
         coalesce(x.cost_nanos, 0), coalesce(x.latency_ms, 0), x.ttft_ms, coalesce(x.streamed, false), coalesce(x.client_aborted, false),
         coalesce(x.estimated, false), x.batch_id, coalesce(x.created_at, now())
-      from jsonb_to_recordset(${JSON.stringify(events.map(eventRow))}::jsonb) as x(id uuid, request_id text, account_id uuid, user_id uuid, key_id uuid,
+      from jsonb_to_recordset(${`[${events.map(eventRowJson).join(",")}]`}::jsonb) as x(id uuid, request_id text, account_id uuid, user_id uuid, key_id uuid,
         endpoint text, model_id text, backend_id uuid, status integer, error_code text, prompt_tokens integer, completion_tokens integer,
         reasoning_tokens integer, units jsonb, cost_nanos bigint, latency_ms integer, ttft_ms integer, streamed boolean, client_aborted boolean,
         estimated boolean, batch_id text, created_at timestamptz)`);

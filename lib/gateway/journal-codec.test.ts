@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { DeferredSettlement } from "@/db/queries/limits";
+import { type DeferredSettlement, ledgerRowJson } from "@/db/queries/limits";
+import { eventRowJson } from "@/db/queries/usage";
 import { JournalCodec, type JournalEntry } from "./journal-codec";
 
 const account = randomUUID();
@@ -36,16 +37,24 @@ function entry(n: number, opts: { leased?: boolean; at?: Date } = {}): JournalEn
       id,
       requestId: `chatcmpl-${n}`,
       accountId: account,
+      userId: null,
       keyId: key,
       endpoint: "chat.completions",
       modelId: "m",
+      backendId: null,
       status: 200,
       errorCode: null,
       promptTokens: 8,
       completionTokens: 16,
+      reasoningTokens: 0,
+      units: {},
       costNanos: settlement.costNanos,
       latencyMs: 2,
-      units: {},
+      ttftMs: null,
+      streamed: false,
+      clientAborted: false,
+      estimated: false,
+      batchId: null,
       createdAt: at,
     },
     settlement,
@@ -107,6 +116,24 @@ describe("journal lines", () => {
     const bare: JournalEntry = { event: { ...entry(7).event, costNanos: 0n } };
     const text = [other, exact, bare].map((e) => codec.encode(e)).join("\n");
     expect(readSegment(text)).toEqual([other, exact, bare]);
+  });
+
+  it("carries the event's row and the ledger debit's row as the batch's writes send them, serialized once", () => {
+    const codec = new JournalCodec();
+    const e = entry(9);
+    const text = codec.encode(e);
+    const line = text.split("\n").at(-1)!;
+    expect(line).toContain(`"row":${eventRowJson(e.event)}`);
+    expect(line).toContain(`"lr":${ledgerRowJson(e.settlement!)}`);
+    expect(JSON.parse(line).row).toMatchObject({ id: e.event.id, cost_nanos: String(e.event.costNanos), created_at: e.event.createdAt!.toISOString() });
+    // A copy of a recorded event, then changed, is serialized afresh: it does not take the first one's text along.
+    const copy = { ...e.event, costNanos: 1n };
+    expect(JSON.parse(eventRowJson(copy)).cost_nanos).toBe("1");
+    // A request that cost nothing has no ledger debit: its ledger stays on the line, and reads back.
+    const free = entry(10);
+    free.settlement!.costNanos = 0n;
+    expect(ledgerRowJson(free.settlement!)).toBeNull();
+    expect(readSegment(`${text}\n${codec.encode(free)}`)).toEqual([e, free]);
   });
 
   it("refuses a line naming a hold its segment never defined", () => {

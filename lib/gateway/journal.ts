@@ -9,9 +9,10 @@ import path from "node:path";
  * and the closed segments are deleted after the batch commits. A process
  * that died (kill -9) leaves its segments behind: the next process of the
  * same database on the same data folder claims them (an atomic rename, so two
- * starting at once never both do) and writes them again. Writes reach the
- * kernel at once (a killed process loses nothing); they are not fsynced, so a
- * power loss of the machine can lose the last ones.
+ * starting at once never both do) and writes them again. Lines reach the
+ * kernel before their answers leave (a killed process loses nothing; the
+ * recorder writes the lines of one turn of the event loop at once); they are
+ * not fsynced, so a power loss of the machine can lose the last ones.
  */
 export class Journal {
   private fd: number | null = null;

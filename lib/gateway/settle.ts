@@ -25,8 +25,7 @@ export class RequestEnds {
     const reservation = ctx.reservation;
     if (reservation?.defer) {
       const { cost, settlement } = reservation.defer(ctx.usage);
-      this.record(ctx, status, errorCode, cost, settlement);
-      return;
+      return this.record(ctx, status, errorCode, cost, settlement);
     }
     let cost = 0n;
     if (reservation) {
@@ -36,7 +35,7 @@ export class RequestEnds {
         log.error("settling a reservation failed", { ...ctx.logFields(), ...errorFields(err) });
       }
     }
-    this.record(ctx, status, errorCode, cost);
+    return this.record(ctx, status, errorCode, cost);
   }
 
   private leaveForBatch(ctx: RequestContext, status: number, errorCode: string | null): void {
@@ -54,7 +53,8 @@ export class RequestEnds {
     };
   }
 
-  private record(ctx: RequestContext, status: number, errorCode: string | null, cost: bigint, settlement?: DeferredSettlement): void {
+  /** Resolves once the request's usage is journaled (its answer may leave then). */
+  private record(ctx: RequestContext, status: number, errorCode: string | null, cost: bigint, settlement?: DeferredSettlement): Promise<void> | undefined {
     this.metrics.observe({
       endpoint: this.endpoints.has(ctx.endpoint) ? ctx.endpoint : "unknown",
       model: ctx.model?.id ?? null,
@@ -64,7 +64,7 @@ export class RequestEnds {
       latencyMs: ctx.elapsedMs,
       ttftMs: ctx.ttftMs,
     });
-    this.recorder.record(usageEvent(ctx, status, errorCode, cost), settlement);
+    return this.recorder.record(usageEvent(ctx, status, errorCode, cost), settlement);
   }
 }
 

@@ -79,12 +79,54 @@ export class UsageRecorder {
     }
   }
 
-  record(event: NewUsageEvent, settlement?: DeferredSettlement): void {
+  /**
+   * Queue an answered request's usage event and settlement. With a journal, resolves once its line is on disk: the
+   * answer waits for that. The lines of one turn of the event loop go to the journal in one write, at the end of
+   * the turn (or sooner, when a batch is taken); a failed write fails their requests and queues none of them.
+   */
+  record(event: NewUsageEvent, settlement?: DeferredSettlement): Promise<void> | undefined {
     const entry: Entry = settlement ? { event, settlement } : { event };
-    this.journal?.append(this.encode(entry));
+    let written: Promise<void> | undefined;
+    if (this.journal) {
+      const line = this.encode(entry);
+      let turn = this.turn;
+      if (!turn) {
+        let resolve!: () => void;
+        let reject!: (err: unknown) => void;
+        const done = new Promise<void>((res, rej) => {
+          resolve = res;
+          reject = rej;
+        });
+        turn = this.turn = { lines: [], entries: [], done, resolve, reject };
+        const t = turn;
+        setImmediate(() => this.writeTurn(t));
+      }
+      turn.lines.push(line);
+      turn.entries.push(entry);
+      written = turn.done;
+    }
     this.queue.push(entry);
     if (event.keyId) this.noteUse(event.keyId);
     if (this.queue.length >= this.maxBatch) void this.flush();
+    return written;
+  }
+
+  /** The journal lines of this turn of the event loop, not written yet. */
+  private turn: { lines: string[]; entries: Entry[]; done: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | null = null;
+
+  /** Write a turn's lines (once): at the end of the turn, or before a flush takes the queue. */
+  private writeTurn(turn: NonNullable<UsageRecorder["turn"]>): void {
+    if (this.turn !== turn) return;
+    this.turn = null;
+    try {
+      this.journal!.append(turn.lines.join("\n"));
+      turn.resolve();
+    } catch (err) {
+      // Not on disk: these requests fail, and what is not journaled is not billed either.
+      const failed = new Set(turn.entries);
+      this.queue = this.queue.filter((e) => !failed.has(e));
+      turn.reject(err);
+    }
   }
 
   private encode(entry: Entry): string {
@@ -125,6 +167,8 @@ export class UsageRecorder {
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (this.journal && Date.now() - this.adoptedAt >= 1_000) this.adopt();
+    // What this batch takes is on disk first, in the segment rotated below.
+    if (this.turn) this.writeTurn(this.turn);
     if (this.queue.length === 0 && this.keys.size === 0) return;
     const batch = this.queue.splice(0, this.queue.length);
     this.journal?.rotate();

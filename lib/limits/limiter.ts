@@ -34,6 +34,7 @@ import type { AuthenticatedKey } from "../keys/cache";
 import { errorFields, log } from "../log";
 import { type LimitKind, type SlidingWindow, type Window, countedRange, isSliding, leavesWindowAt, resetAt, unixSeconds, windowOf } from "./windows";
 import { every } from "../every";
+import { isoOf } from "../iso";
 import { AccountLeases, type Drawn, LEASES, type Lease, type LeasedLimit, type Want, grantOp, leaseWindowIso, leasedHold, windowEndOf, windowStartOf, windowsOf } from "./leases";
 
 /** How long the headers of an account's last reservation answer for it. */
@@ -620,10 +621,10 @@ export class DbLimiter implements Limiter {
           prices: pricesToJson(prices),
           leased: {
             usageEventId: input.usageEventId!,
-            eventAt: at.toISOString(),
+            eventAt: isoOf(at),
             holds: [
               ...drawn.map(leasedHold),
-              ...admission.counted.map((h) => ({ leaseId: null, scopeId: h.scopeId, metric: h.metric, windowStart: h.windowStart.toISOString(), drawn: "0" })),
+              ...admission.counted.map((h) => ({ leaseId: null, scopeId: h.scopeId, metric: h.metric, windowStart: isoOf(h.windowStart), drawn: "0" })),
             ],
           },
         }),
@@ -671,10 +672,10 @@ export class DbLimiter implements Limiter {
     }
     for (const h of a.counted) {
       const used = base.actual[h.metric] ?? 0n;
-      holds.push({ leaseId: null, scopeId: h.scopeId, metric: h.metric, windowStart: h.windowStart.toISOString(), used: used.toString(), back: "0" });
+      holds.push({ leaseId: null, scopeId: h.scopeId, metric: h.metric, windowStart: isoOf(h.windowStart), used: used.toString(), back: "0" });
     }
     a.settled = true;
-    base.leased = { usageEventId: input.usageEventId!, eventAt: base.ledger.at ?? at.toISOString(), holds };
+    base.leased = { usageEventId: input.usageEventId!, eventAt: base.ledger.at ?? isoOf(at), holds };
     return base;
   }
 
@@ -697,7 +698,7 @@ export class DbLimiter implements Limiter {
         keyId: input.key.id,
         modelId: input.model.id,
         usageEventId: input.usageEventId ?? input.requestId,
-        at: at.toISOString(),
+        at: isoOf(at),
         details: {
           request_id: input.requestId,
           endpoint: input.endpoint,
@@ -992,8 +993,14 @@ function headerSuffix(h: Plan["holds"][number]): string | null {
   return h.kind === "requests" ? "requests" : h.kind === "tokensHour" ? "tokens" : h.kind === "tokensDay" ? "tokens-day" : null;
 }
 
+/** Each suffix's header names, built once (a name built per request is a new string to hash each time). */
+const HEADER_NAMES = new Map(
+  ["requests", "tokens", "tokens-day"].map((s) => [s, { limit: `x-ratelimit-limit-${s}`, remaining: `x-ratelimit-remaining-${s}`, reset: `x-ratelimit-reset-${s}` }]),
+);
+
 function setHeaders(out: Record<string, string>, suffix: string, limit: bigint, remaining: bigint, reset: Date) {
-  out[`x-ratelimit-limit-${suffix}`] = limit.toString();
-  out[`x-ratelimit-remaining-${suffix}`] = (remaining < 0n ? 0n : remaining > limit ? limit : remaining).toString();
-  out[`x-ratelimit-reset-${suffix}`] = String(unixSeconds(reset));
+  const names = HEADER_NAMES.get(suffix)!;
+  out[names.limit] = limit.toString();
+  out[names.remaining] = (remaining < 0n ? 0n : remaining > limit ? limit : remaining).toString();
+  out[names.reset] = String(unixSeconds(reset));
 }
