@@ -363,8 +363,8 @@ export interface SettledLeasedHold {
   scopeId: string;
   metric: string;
   windowStart: string;
-  used: string;
-  back: string;
+  used: bigint;
+  back: bigint;
 }
 
 /** One request's settlement, written later with others (see settleBatch). */
@@ -478,7 +478,8 @@ async function settleLeasedItems(db: Db, items: DeferredSettlement[], which: num
   const seen = new Set<string>();
   const reservations: string[] = [];
   const gives = new Map<string, { a: string; l: string; b: bigint }>();
-  const counters = new Map<string, { s: string; m: string; w: string; u: bigint }>();
+  // Per lease (its id says its counter) or, for a hold counted without one, per counter; summed per counter below.
+  const used = new Map<string, { s: string; m: string; w: string; u: bigint }>();
   const costs = new Map<string, bigint>();
   const ledger: string[] = [];
   which.forEach((n, j) => {
@@ -493,14 +494,14 @@ async function settleLeasedItems(db: Db, items: DeferredSettlement[], which: num
       if (h.leaseId !== null) {
         // A lease is one account's: its id is the key.
         const g = gives.get(h.leaseId);
-        if (g) g.b += BigInt(h.back);
-        else gives.set(h.leaseId, { a: item.accountId, l: h.leaseId, b: BigInt(h.back) });
+        if (g) g.b += h.back;
+        else gives.set(h.leaseId, { a: item.accountId, l: h.leaseId, b: h.back });
       }
       if (h.metric !== "balance") {
-        const key = `${h.scopeId}|${h.metric}|${h.windowStart}`;
-        const c = counters.get(key);
-        if (c) c.u += BigInt(h.used);
-        else counters.set(key, { s: h.scopeId, m: h.metric, w: h.windowStart, u: BigInt(h.used) });
+        const key = h.leaseId ?? `${h.scopeId}|${h.metric}|${h.windowStart}`;
+        const c = used.get(key);
+        if (c) c.u += h.used;
+        else used.set(key, { s: h.scopeId, m: h.metric, w: h.windowStart, u: h.used });
       }
     }
     const row = ledgerRowJson(item);
@@ -510,6 +511,14 @@ async function settleLeasedItems(db: Db, items: DeferredSettlement[], which: num
     }
   });
   if (seen.size === 0) return;
+  // One row per counter: several leases (of this instance over time) can be on the same one.
+  const counters = new Map<string, { s: string; m: string; w: string; u: bigint }>();
+  for (const u of used.values()) {
+    const key = `${u.s}|${u.m}|${u.w}`;
+    const c = counters.get(key);
+    if (c) c.u += u.u;
+    else counters.set(key, { ...u });
+  }
   const json = <T>(rows: Iterable<T>, map: (row: T) => Record<string, unknown>) => JSON.stringify(Array.from(rows, map));
   await db.execute(sql`select llmaas_settle_leased_sums(${`{${reservations.join(",")}}`}::uuid[],
     ${json(gives.values(), (g) => ({ ...g, b: g.b.toString() }))}::jsonb,

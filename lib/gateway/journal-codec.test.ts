@@ -24,10 +24,10 @@ function entry(n: number, opts: { leased?: boolean; at?: Date } = {}): JournalEn
             usageEventId: id,
             eventAt: at.toISOString(),
             holds: [
-              { leaseId: leases.hour, scopeId: account, metric: "output_tokens_hour", windowStart: "2026-12-02T04:00:00.000Z", used: "16", back: "16" },
-              { leaseId: leases.month, scopeId: account, metric: "spend_month", windowStart: "2026-12-01T00:00:00.000Z", used: String(142_400 + n), back: "0" },
+              { leaseId: leases.hour, scopeId: account, metric: "output_tokens_hour", windowStart: "2026-12-02T04:00:00.000Z", used: 16n, back: 16n },
+              { leaseId: leases.month, scopeId: account, metric: "spend_month", windowStart: "2026-12-01T00:00:00.000Z", used: BigInt(142_400 + n), back: 0n },
               // Counted only: no lease.
-              { leaseId: null, scopeId: key, metric: "output_tokens_hour", windowStart: "2026-12-02T04:00:00.000Z", used: "16", back: "0" },
+              { leaseId: null, scopeId: key, metric: "output_tokens_hour", windowStart: "2026-12-02T04:00:00.000Z", used: 16n, back: 0n },
             ],
           },
         }),
@@ -66,7 +66,12 @@ function earlierLine(e: JournalEntry): string {
   const s = e.settlement!;
   return JSON.stringify({
     event: { ...e.event, costNanos: e.event.costNanos!.toString() },
-    settlement: { ...s, actual: Object.fromEntries(Object.entries(s.actual).map(([k, v]) => [k, v.toString()])), costNanos: s.costNanos.toString() },
+    settlement: {
+      ...s,
+      actual: Object.fromEntries(Object.entries(s.actual).map(([k, v]) => [k, v.toString()])),
+      costNanos: s.costNanos.toString(),
+      leased: { ...s.leased!, holds: s.leased!.holds.map((h) => ({ ...h, used: h.used.toString(), back: h.back.toString() })) },
+    },
   });
 }
 

@@ -50,7 +50,7 @@ export class JournalCodec {
         n = this.holds.size + fresh.length;
         fresh.push([key, n, h]);
       }
-      held.push([n, h.used, h.back]);
+      held.push([n, h.used.toString(), h.back.toString()]);
     }
     // The ledger debit as the batch's settlement will send it (serialized once, for both); a free request has none.
     const ledgerRow = ledgerRowJson(s);
@@ -99,7 +99,7 @@ export class JournalCodec {
         const heldHolds: SettledLeasedHold[] = l.h.map(([n, used, back]) => {
           const d = holds.get(n);
           if (!d) throw new Error(`journal line names hold ${n}, not defined before it`);
-          return { leaseId: d[0] ?? null, scopeId: d[1]!, metric: d[2]!, windowStart: d[3]!, used, back };
+          return { leaseId: d[0] ?? null, scopeId: d[1]!, metric: d[2]!, windowStart: d[3]!, used: BigInt(used), back: BigInt(back) };
         });
         return {
           event,
@@ -115,12 +115,14 @@ export class JournalCodec {
       }
       if (!raw.settlement) return { event };
       const s = raw.settlement;
+      const leased = s.leased as { usageEventId: string; eventAt: string; holds: (Omit<SettledLeasedHold, "used" | "back"> & { used: string; back: string })[] } | undefined;
       return {
         event,
         settlement: {
           ...(s as unknown as DeferredSettlement),
           actual: reviveBig(s.actual as Record<string, string>),
           costNanos: BigInt(s.costNanos as string),
+          ...(leased ? { leased: { ...leased, holds: leased.holds.map((h) => ({ ...h, used: BigInt(h.used), back: BigInt(h.back) })) } } : {}),
         },
       };
     };

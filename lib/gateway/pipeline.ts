@@ -110,7 +110,7 @@ export class Gateway {
       reservationsHeld: () => limiter.held ?? null,
       admissions: () => limiter.admissions ?? null,
     });
-    this.ends = new RequestEnds(options.recorder, this.metrics, this.endpointNames);
+    this.ends = new RequestEnds(options.recorder, this.metrics, this.endpointNames, () => this.inFlight > 1);
   }
 
   register(...endpoints: Endpoint[]): this {

@@ -18,6 +18,8 @@ export class RequestEnds {
     private readonly metrics: GatewayMetrics,
     /** Endpoint names metrics know; unknown paths are one label, not one each. */
     private readonly endpoints: ReadonlySet<string>,
+    /** Whether other requests are being served: a request ending alone has its journal line written at once. */
+    private readonly busy: () => boolean = () => true,
   ) {}
 
   async end(ctx: RequestContext, status: number, errorCode: string | null): Promise<void> {
@@ -64,7 +66,7 @@ export class RequestEnds {
       latencyMs: ctx.elapsedMs,
       ttftMs: ctx.ttftMs,
     });
-    return this.recorder.record(usageEvent(ctx, status, errorCode, cost), settlement);
+    return this.recorder.record(usageEvent(ctx, status, errorCode, cost), settlement, !this.busy());
   }
 }
 

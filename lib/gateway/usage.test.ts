@@ -53,6 +53,22 @@ describe("UsageRecorder's journal", () => {
     expect(lines(j).map((l) => JSON.parse(l).row.id)).toEqual([...events, later].map((e) => e.id));
   });
 
+  it("writes the line of a request that ends alone at once, with the lines of its turn before it", async () => {
+    const j = journal();
+    const append = vi.spyOn(j, "append");
+    const recorder = new UsageRecorder({ journal: j });
+    const first = event();
+    const waiting = recorder.record(first);
+    const alone = event();
+    const written = recorder.record(alone, undefined, true);
+    expect(append).toHaveBeenCalledTimes(1);
+    expect(lines(j).map((l) => JSON.parse(l).row.id)).toEqual([first.id, alone.id]);
+    await Promise.all([waiting, written]);
+    // The end of the turn finds nothing left to write.
+    await new Promise((r) => setImmediate(r));
+    expect(append).toHaveBeenCalledTimes(1);
+  });
+
   it("fails the requests of a turn whose write failed, and queues none of them (not journaled, not billed)", async () => {
     const j = journal();
     const recorder = new UsageRecorder({ journal: j });

@@ -82,10 +82,13 @@ export class UsageRecorder {
   /**
    * Queue an answered request's usage event and settlement. With a journal, resolves once its line is on disk: the
    * answer waits for that. The lines of one turn of the event loop go to the journal in one write, at the end of
-   * the turn (or sooner, when a batch is taken); a failed write fails their requests and queues none of them.
+   * the turn (or sooner, when a batch is taken); `now` (the only request in flight: no other line will join it)
+   * writes at once. A failed write fails its requests and queues none of them.
    */
-  record(event: NewUsageEvent, settlement?: DeferredSettlement): Promise<void> | undefined {
+  record(event: NewUsageEvent, settlement?: DeferredSettlement, now = false): Promise<void> | undefined {
     const entry: Entry = settlement ? { event, settlement } : { event };
+    this.queue.push(entry);
+    if (event.keyId) this.noteUse(event.keyId);
     let written: Promise<void> | undefined;
     if (this.journal) {
       const line = this.encode(entry);
@@ -99,14 +102,13 @@ export class UsageRecorder {
         });
         turn = this.turn = { lines: [], entries: [], done, resolve, reject };
         const t = turn;
-        setImmediate(() => this.writeTurn(t));
+        if (!now) setImmediate(() => this.writeTurn(t));
       }
       turn.lines.push(line);
       turn.entries.push(entry);
       written = turn.done;
+      if (now) this.writeTurn(turn);
     }
-    this.queue.push(entry);
-    if (event.keyId) this.noteUse(event.keyId);
     if (this.queue.length >= this.maxBatch) void this.flush();
     return written;
   }

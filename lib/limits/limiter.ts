@@ -668,11 +668,11 @@ export class DbLimiter implements Limiter {
         else back = d.amount;
         a.acct.drop(d.limit, d.lease);
       }
-      holds.push({ leaseId: d.lease.id, scopeId: d.limit.scopeId, metric: d.limit.metric, windowStart: leaseWindowIso(d.lease), used: used.toString(), back: back.toString() });
+      holds.push({ leaseId: d.lease.id, scopeId: d.limit.scopeId, metric: d.limit.metric, windowStart: leaseWindowIso(d.lease), used, back });
     }
     for (const h of a.counted) {
       const used = base.actual[h.metric] ?? 0n;
-      holds.push({ leaseId: null, scopeId: h.scopeId, metric: h.metric, windowStart: isoOf(h.windowStart), used: used.toString(), back: "0" });
+      holds.push({ leaseId: null, scopeId: h.scopeId, metric: h.metric, windowStart: isoOf(h.windowStart), used, back: 0n });
     }
     a.settled = true;
     base.leased = { usageEventId: input.usageEventId!, eventAt: base.ledger.at ?? isoOf(at), holds };

@@ -50,7 +50,14 @@ export async function reclaimOrphanReservations({ staleMs = 15_000, now = new Da
                 usageEventId,
                 eventAt: leased.eventAt,
                 // The whole draw comes off its lease: what was generated counts as used, the rest is free again.
-                holds: leased.holds.map((h) => ({ ...h, used: (h.metric === "balance" ? cost : (actual[h.metric] ?? 0n)).toString(), back: h.drawn })),
+                holds: leased.holds.map((h) => ({
+                  leaseId: h.leaseId,
+                  scopeId: h.scopeId,
+                  metric: h.metric,
+                  windowStart: h.windowStart,
+                  used: h.metric === "balance" ? cost : (actual[h.metric] ?? 0n),
+                  back: BigInt(h.drawn),
+                })),
               },
             }
           : {}),

@@ -97,7 +97,7 @@ describeEachDriver("settling in sets", () => {
         leased: {
           usageEventId,
           eventAt: new Date(Date.now() - n).toISOString(),
-          holds: [{ leaseId, scopeId: t.account.id, metric: "output_tokens_hour", windowStart: windowStart.toISOString(), used: "30", back: closed ? "100" : "30" }],
+          holds: [{ leaseId, scopeId: t.account.id, metric: "output_tokens_hour", windowStart: windowStart.toISOString(), used: 30n, back: closed ? 100n : 30n }],
         },
       };
     });
@@ -150,7 +150,7 @@ describeEachDriver("settling in sets", () => {
         leased: {
           usageEventId,
           eventAt: new Date().toISOString(),
-          holds: [{ leaseId, scopeId: t.account.id, metric: "output_tokens_hour", windowStart: windowStart.toISOString(), used: "0", back: "100" }],
+          holds: [{ leaseId, scopeId: t.account.id, metric: "output_tokens_hour", windowStart: windowStart.toISOString(), used: 0n, back: 100n }],
         },
       };
     });
