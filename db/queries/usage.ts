@@ -3,7 +3,7 @@ import { isoOf } from "@/lib/iso";
 import { type Db, getDb } from "../client";
 import { LATENCY_BUCKETS_MS, usageEvents, usageHourly } from "../schema";
 import { rowsOf } from "./rows";
-import { addToDaily } from "./usage-daily";
+import { addToRollups } from "./usage-daily";
 
 export type NewUsageEvent = typeof usageEvents.$inferInsert & { batch?: boolean };
 
@@ -168,30 +168,7 @@ export async function insertUsageEvents({ events, db: given, fresh }: { events: 
         endpoint text, model_id text, backend_id uuid, status integer, error_code text, prompt_tokens integer, completion_tokens integer,
         reasoning_tokens integer, units jsonb, cost_nanos bigint, latency_ms integer, ttft_ms integer, streamed boolean, client_aborted boolean,
         estimated boolean, batch_id text, created_at timestamptz)`);
-    if (totals.length === 0) return;
-    const sum = (column: string) => sql.raw(`usage_hourly.${column} + excluded.${column}`);
-    const hist = (column: string) => sql.raw(`llmaas_hist_add(usage_hourly.${column}, excluded.${column})`);
-    await tx
-      .insert(usageHourly)
-      .values(totals)
-      .onConflictDoUpdate({
-        target: [usageHourly.accountId, usageHourly.hour, usageHourly.keyId, usageHourly.modelId, usageHourly.batch],
-        set: {
-          requests: sum("requests"),
-          errors: sum("errors"),
-          promptTokens: sum("prompt_tokens"),
-          completionTokens: sum("completion_tokens"),
-          reasoningTokens: sum("reasoning_tokens"),
-          searchUnits: sum("search_units"),
-          audioSeconds: sum("audio_seconds"),
-          characters: sum("characters"),
-          images: sum("images"),
-          costNanos: sum("cost_nanos"),
-          latencyHist: hist("latency_hist"),
-          ttftHist: hist("ttft_hist"),
-        },
-      });
-    await addToDaily(tx, totals);
+    await addToRollups(tx, totals);
   });
 }
 
