@@ -121,6 +121,11 @@ export class BackendRouter {
 
   /** Enabled, available targets, least busy first (random among equals, to spread load). */
   order(targets: Target[]): Target[] {
+    // Most models have one backend: nothing to sort.
+    if (targets.length === 1) {
+      const t = targets[0]!;
+      return t.backend.enabled && this.available(t.backend.id) ? targets : [];
+    }
     return targets
       .filter((t) => t.backend.enabled && this.available(t.backend.id))
       .map((t) => ({ t, busy: this.state(t.backend.id).inFlight, r: Math.random() }))

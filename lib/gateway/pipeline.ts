@@ -155,7 +155,7 @@ export class Gateway {
     const pathname = (request.pathname ?? new URL(request.url).pathname).replace(/\/+$/, "") || "/";
     const found = this.match(request.method, pathname);
     const endpoint = typeof found === "object" && found ? found.endpoint : null;
-    const requestId = `${endpoint?.idPrefix ?? "req"}-${randomUUID().replace(/-/g, "")}`;
+    const requestId = `${endpoint?.idPrefix ?? "req"}-${randomUUID().replaceAll("-", "")}`;
     const ctx = new RequestContext(request, requestId, endpoint?.name ?? pathname, this.complete);
     ctx.batch = options.batch ?? null;
     ctx.live = !ctx.batch && endpoint?.kind === "model";
