@@ -79,32 +79,26 @@ export async function deliverDueWebhooks(timeoutMs = 5_000): Promise<number> {
 }
 
 /**
- * Watch spend as usage is written: the accounts of each stored batch are
- * checked off the request path; webhooks go out from a loop of their own.
+ * Watch spend as usage is written: the accounts whose usage was stored are
+ * checked off the request path, each at most once every `checkEveryMs` (a busy
+ * account's spend is written ten times a second; three reads for each batch
+ * cost more than they tell); webhooks go out from a loop of their own.
  */
-export function startAlerts(recorder: UsageRecorder, deliverEveryMs = 1_000): () => void {
+export function startAlerts(recorder: UsageRecorder, deliverEveryMs = 1_000, checkEveryMs = 1_000): () => void {
   const pending = new Set<string>();
-  let checking = false;
-  const drain = async () => {
-    if (checking) return;
-    checking = true;
-    try {
-      while (pending.size > 0) {
-        const [id] = pending;
-        pending.delete(id!);
-        await checkBudgetAlerts(id!).catch((err) => log.warn("budget alert check failed", { error: (err as Error).message }));
-      }
-    } finally {
-      checking = false;
-    }
-  };
   const unsubscribe = recorder.onFlushed((events) => {
     for (const e of events) if (e.accountId && e.costNanos) pending.add(e.accountId);
-    void drain();
+  });
+  const stopChecks = every(checkEveryMs, async () => {
+    for (const id of [...pending]) {
+      pending.delete(id);
+      await checkBudgetAlerts(id).catch((err) => log.warn("budget alert check failed", { error: (err as Error).message }));
+    }
   });
   const stopDelivery = every(deliverEveryMs, () => deliverDueWebhooks(), (err) => log.warn("webhook delivery failed", { error: (err as Error).message }));
   return () => {
     unsubscribe();
+    stopChecks();
     stopDelivery();
   };
 }

@@ -143,8 +143,12 @@ describeEachDriver("usage dashboard and budget alerts", () => {
       expect(crossed80).toBe(true);
       expect((await call("m1")).status).toBe(200);
       await flushed();
-      await new Promise((r) => setTimeout(r, 200));
-      const thresholds = (await budgetOverview(admin)).alerts.history.map((a) => a.thresholdPercent).sort((a, b) => a - b);
+      // Spend is checked once a second per account.
+      const alerted = async () => (await budgetOverview(admin)).alerts.history.map((a) => a.thresholdPercent).sort((a, b) => a - b);
+      const until = Date.now() + 5_000;
+      while (!(await alerted()).includes(80) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1_200));
+      const thresholds = await alerted();
       expect(thresholds.filter((t) => t === 80)).toEqual([80]);
       expect(thresholds.filter((t) => t === 50)).toEqual([50]);
 
