@@ -5,10 +5,14 @@ const recent = new Map<number, string>();
  * windows (every request), a request's time (its ledger debit, its usage event and its journal line).
  */
 export function isoOf(d: Date): string {
-  const t = d.getTime();
+  return isoOfTime(d.getTime());
+}
+
+/** The same, from a time in milliseconds. */
+export function isoOfTime(t: number): string {
   let text = recent.get(t);
   if (text === undefined) {
-    text = d.toISOString();
+    text = new Date(t).toISOString();
     if (recent.size >= 256) recent.clear();
     recent.set(t, text);
   }

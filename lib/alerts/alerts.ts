@@ -84,21 +84,24 @@ export async function deliverDueWebhooks(timeoutMs = 5_000): Promise<number> {
  * account's spend is written ten times a second; three reads for each batch
  * cost more than they tell); webhooks go out from a loop of their own.
  */
-export function startAlerts(recorder: UsageRecorder, deliverEveryMs = 1_000, checkEveryMs = 1_000): () => void {
+export function startAlerts(recorder: UsageRecorder, deliverEveryMs = 1_000, checkEveryMs = 1_000): () => Promise<void> {
   const pending = new Set<string>();
   const unsubscribe = recorder.onFlushed((events) => {
     for (const e of events) if (e.accountId && e.costNanos) pending.add(e.accountId);
   });
-  const stopChecks = every(checkEveryMs, async () => {
+  const checkPending = async () => {
     for (const id of [...pending]) {
       pending.delete(id);
       await checkBudgetAlerts(id).catch((err) => log.warn("budget alert check failed", { error: (err as Error).message }));
     }
-  });
+  };
+  const stopChecks = every(checkEveryMs, checkPending);
   const stopDelivery = every(deliverEveryMs, () => deliverDueWebhooks(), (err) => log.warn("webhook delivery failed", { error: (err as Error).message }));
-  return () => {
+  // Stopping (after the last batch is written): the accounts whose spend changed since the last check are checked now.
+  return async () => {
     unsubscribe();
     stopChecks();
     stopDelivery();
+    await checkPending();
   };
 }

@@ -120,7 +120,7 @@ export function startGateway(gateway: Gateway, options: { batchConcurrency?: num
     // Changes to limits: leases taken under the old ones closed at once, and acknowledged (see lib/limits/propagation.ts).
     (versions, sentAt) => limiter?.configPolled(versions.get("limits") ?? 0, sentAt),
   );
-  const stopAlerts = limiter ? startAlerts(recorder) : () => {};
+  const stopAlerts = limiter ? startAlerts(recorder) : async () => {};
   // Next month's usage partition exists well before the month starts.
   const partitions = setInterval(() => void getDb().then((db) => ensureUsagePartitions(db)).catch(() => {}), 6 * 3_600_000);
   partitions.unref();
@@ -131,7 +131,6 @@ export function startGateway(gateway: Gateway, options: { batchConcurrency?: num
       await batchWorker?.stop();
       stopWatching();
       stopConfig();
-      stopAlerts();
       clearInterval(partitions);
       stopSweeper();
       await limiter?.stopAndLeave();
@@ -140,6 +139,8 @@ export function startGateway(gateway: Gateway, options: { batchConcurrency?: num
       router.stopHealthChecks();
       recorder.stop();
       await recorder.flush();
+      // After the last batch: a threshold its spend crossed is raised by this instance, not left for the next request.
+      await stopAlerts();
     },
   };
 }

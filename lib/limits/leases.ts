@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { LeaseOp, LeaseResult, LeasedHold, LimitVersions, OwnLease } from "@/db/queries/limits";
+import { isoOfTime } from "../iso";
 import { type LimitKind, type SlidingWindow, type Window, countedRange, isSliding, windowOf } from "./windows";
 
 /*
@@ -77,12 +78,10 @@ export interface Lease {
   granted: bigint;
   /** Drawn from; a closed lease only waits for its requests in flight. */
   open: boolean;
-  /** windowStart as the database writes it, made once for all the settlements of the lease. */
-  windowIso?: string;
 }
 
 /** A lease's window start as an ISO time (what settlements carry). */
-export const leaseWindowIso = (l: Lease): string => (l.windowIso ??= new Date(l.windowStart).toISOString());
+export const leaseWindowIso = (l: Lease): string => isoOfTime(l.windowStart);
 
 /** One limit of an account (or of a key) as this instance leases it. */
 export class LeasedLimit {

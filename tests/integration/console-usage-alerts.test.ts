@@ -168,4 +168,38 @@ describeEachDriver("usage dashboard and budget alerts", () => {
       await receiver.close();
     }
   }, 60_000);
+
+  it("raises a threshold crossed in an instance's last second when that instance stops", async () => {
+    // A second instance: its spend is checked by its own once-a-second loop, which its stop must not skip.
+    const other = await startGatewayServer();
+    let closed = false;
+    try {
+      // What one request costs (the budget out of the way), then a budget with room for twenty more (a request reserves its worst case) and a threshold the next one crosses.
+      await updateBudgetSettingsAs(admin, { monthlyBudget: "1000", thresholds: "50, 80" });
+      const before = await ledgerUsage();
+      expect((await call("m1")).status).toBe(200);
+      await flushed();
+      const spent = await ledgerUsage();
+      const one = spent - before;
+      const budget = spent + one * 20n;
+      const threshold = Number((spent * 100n) / budget) + 1;
+      expect(BigInt(threshold) * budget <= (spent + one) * 100n && threshold !== 80 && threshold < 100).toBe(true);
+      const euros = `${budget / 1_000_000_000n}.${(budget % 1_000_000_000n).toString().padStart(9, "0")}`;
+      await updateBudgetSettingsAs(admin, { monthlyBudget: euros, thresholds: `50, 80, ${threshold}` });
+      await new Promise((r) => setTimeout(r, 1_200)); // the first instance's check of the request above is done
+      expect((await budgetOverview(admin)).alerts.history.map((a) => a.thresholdPercent)).not.toContain(threshold);
+      const res = await fetch(`${other.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tenant.secret}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "m1", messages: [{ role: "user", content: "hello there" }], max_tokens: 8 }),
+      });
+      expect([res.status, await res.text()]).toEqual([200, expect.any(String)]);
+      // Stopped at once: its last batch is written and that batch's accounts checked before close() returns.
+      await other.close();
+      closed = true;
+      expect((await budgetOverview(admin)).alerts.history.map((a) => a.thresholdPercent)).toContain(threshold);
+    } finally {
+      if (!closed) await other.close();
+    }
+  }, 30_000);
 });
