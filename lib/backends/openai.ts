@@ -1,3 +1,4 @@
+import { sourceOf } from "./abort";
 import { backendFetch, describeFetchError } from "./http";
 import { rerankOrTei } from "./tei";
 import { type BackendConfig, type EngineAdapter, type UpstreamCall, UpstreamUnavailable } from "./types";
@@ -42,12 +43,12 @@ async function post(backend: BackendConfig, call: UpstreamCall, path: string, bo
       method: "POST",
       headers: isForm ? {} : { "content-type": "application/json" },
       body: payload,
-      signal: call.signal,
+      abort: call.abort ?? sourceOf(call.signal),
       fromRoot,
       buffered: !isForm && !call.stream && !fromRoot && JSON_ANSWERS.has(path),
     });
   } catch (err) {
-    if (call.signal.aborted) throw err;
+    if ((call.abort ?? call.signal).aborted) throw err;
     throw new UpstreamUnavailable(describeFetchError(err));
   }
 }

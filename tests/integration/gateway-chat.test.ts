@@ -1,5 +1,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
 import { findUsageByRequestIdForPlatform } from "@/db/queries/usage";
 import { authenticateSecret } from "@/lib/keys/cache";
 import { describeEachDriver } from "@/tests/support/databases";
@@ -13,6 +15,7 @@ describeEachDriver("gateway: chat, completions, models", () => {
   let server: TestServer;
   let client: OpenAI;
   let secret: string;
+  let accountId: string;
 
   beforeAll(async () => {
     fake = await startFakeOpenAI({ machine: "ma01" });
@@ -29,7 +32,9 @@ describeEachDriver("gateway: chat, completions, models", () => {
       { id: "silent", upstream: "nousage" },
     ]);
     server = await startGatewayServer();
-    ({ secret } = await createTenant());
+    let account: { id: string };
+    ({ secret, account } = await createTenant());
+    accountId = account.id;
     client = new OpenAI({ apiKey: secret, baseURL: `${server.url}/v1`, maxRetries: 0 });
   });
 
@@ -409,6 +414,33 @@ describeEachDriver("gateway: chat, completions, models", () => {
     expect(row.completionTokens).toBeLessThan(200);
     expect(row.estimated).toBe(true);
     expect(row.streamed).toBe(true);
+  });
+
+  it("aborts the backend when the client of a non-streamed answer disconnects, and bills nothing", async () => {
+    const controller = new AbortController();
+    const before = fake.requests.length;
+    const pending = fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      // 20 tokens, 100 ms each: the answer would take two seconds.
+      // The fake engine waits 100 ms per word of its answer before sending it.
+      body: JSON.stringify({ model: "granite3.3:8b", messages: [{ role: "user", content: "a slow answer please" }], fake: { delayMs: 100 } }),
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    await expect.poll(() => fake.requests.length, { timeout: 3000 }).toBe(before + 1);
+    const upstream = fake.requests.at(-1)!;
+    controller.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await expect.poll(() => upstream.aborted, { timeout: 3000 }).toBe(true);
+    // Its usage: the client's going away, billed nothing (the backend was stopped before it answered).
+    const latest = async () => {
+      await server.runtime.gateway.idle();
+      await server.runtime.gateway.options.recorder.flush();
+      const r = (await (await getDb()).execute(sql`select status, error_code, client_aborted, cost_nanos::text as cost from usage_events
+        where account_id = ${accountId} order by created_at desc limit 1`)) as unknown as { rows: Record<string, unknown>[] };
+      return r.rows[0];
+    };
+    await expect.poll(latest, { timeout: 3000 }).toMatchObject({ status: 499, error_code: "client_closed_request", client_aborted: true, cost: "0" });
   });
 
   it("estimates usage when the backend reports none and marks it", async () => {
