@@ -1,6 +1,5 @@
 import { STATUS_CODES } from "node:http";
 import { Agent, type Dispatcher, fetch as undiciFetch, request } from "undici";
-import { type AbortSource, abortError, sourceOf } from "./abort";
 import type { BackendConfig } from "./types";
 
 /*
@@ -56,8 +55,6 @@ export async function backendFetch(
     headers?: Record<string, string>;
     body?: string | FormData;
     signal?: AbortSignal;
-    /** The same as `signal`, heard without one: a buffered answer only listens, a streamed one makes the signal. */
-    abort?: AbortSource;
     fromRoot?: boolean;
     /** The answer is read whole (a JSON answer, not a stream): its bytes are collected as they come, with no stream object. */
     buffered?: boolean;
@@ -78,16 +75,15 @@ export async function backendFetch(
   try {
     const split = splitBase(base);
     if (split && init.buffered) {
-      res = await dispatchBuffered(agentFor(backend), { origin: split.origin, path: split.path + path, method, headers, body }, init.abort ?? (init.signal && sourceOf(init.signal)));
+      res = await dispatchBuffered(agentFor(backend), { origin: split.origin, path: split.path + path, method, headers, body }, init.signal);
     } else {
-      const signal = init.signal ?? init.abort?.signal;
       const r = split
-        ? await agentFor(backend).request({ origin: split.origin, path: split.path + path, method, headers, body, signal })
-        : await request(joinUrl(base, path), { method, headers, body, signal, dispatcher: agentFor(backend) });
+        ? await agentFor(backend).request({ origin: split.origin, path: split.path + path, method, headers, body, signal: init.signal })
+        : await request(joinUrl(base, path), { method, headers, body, signal: init.signal, dispatcher: agentFor(backend) });
       res = new UpstreamResponse(r.statusCode, r.headers, r.body);
     }
   } catch (err) {
-    if ((init.abort ?? init.signal)?.aborted) throw err;
+    if (init.signal?.aborted) throw err;
     // The client's own message names the backend's address ("connect ECONNREFUSED 10.0.0.5:8000"): only its code goes on.
     throw new Error(describeFetchError(err), { cause: err });
   }
@@ -163,21 +159,22 @@ class BufferedBody {
 }
 
 /** One call whose answer is read whole: resolves with its status and headers, its body collected as it comes. */
-function dispatchBuffered(agent: Agent, options: Dispatcher.DispatchOptions, abort?: AbortSource): Promise<UpstreamResponse> {
+function dispatchBuffered(agent: Agent, options: Dispatcher.DispatchOptions, signal?: AbortSignal): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
-    if (abort?.aborted) {
-      reject(abortError());
+    if (signal?.aborted) {
+      reject(signal.reason ?? new DOMException("This operation was aborted", "AbortError"));
       return;
     }
     const body = new BufferedBody();
     let controller: Dispatcher.DispatchController | null = null;
     let answered = false;
-    const onAbort = () => controller?.abort(abortError());
-    const finished = abort ? abort.onAbort(onAbort) : () => {};
+    const onAbort = () => controller?.abort(signal!.reason ?? new DOMException("This operation was aborted", "AbortError"));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const finished = () => signal?.removeEventListener("abort", onAbort);
     agent.dispatch(options, {
       onRequestStart(c) {
         controller = c;
-        if (abort?.aborted) onAbort();
+        if (signal?.aborted) onAbort();
       },
       onResponseStart(c, statusCode, headers) {
         // An informational answer (100 Continue) is not the answer.

@@ -1,4 +1,3 @@
-import { sourceOf } from "./abort";
 import { backendFetch, describeFetchError } from "./http";
 import { rerankOrTei } from "./tei";
 import { type BackendConfig, type EngineAdapter, type UpstreamCall, UpstreamUnavailable } from "./types";
@@ -43,12 +42,12 @@ async function post(backend: BackendConfig, call: UpstreamCall, path: string, bo
       method: "POST",
       headers: isForm ? {} : { "content-type": "application/json" },
       body: payload,
-      abort: call.abort ?? sourceOf(call.signal),
+      signal: call.signal,
       fromRoot,
       buffered: !isForm && !call.stream && !fromRoot && JSON_ANSWERS.has(path),
     });
   } catch (err) {
-    if ((call.abort ?? call.signal).aborted) throw err;
+    if (call.signal.aborted) throw err;
     throw new UpstreamUnavailable(describeFetchError(err));
   }
 }

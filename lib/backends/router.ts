@@ -193,7 +193,7 @@ export class BackendRouter {
         return { response, target, release };
       } catch (err) {
         release();
-        if ((call.abort ?? call.signal).aborted) throw err;
+        if (call.signal.aborted) throw err;
         if (err instanceof UpstreamUnavailable) {
           this.failed(id, err.message);
           continue;

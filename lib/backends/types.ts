@@ -1,5 +1,4 @@
 import type { Backend } from "@/db/schema";
-import type { AbortSource } from "./abort";
 
 /** What routing needs to know of a backend: its row without secrets leaking further than the adapter. */
 export type BackendConfig = Pick<Backend, "id" | "name" | "engine" | "baseUrl" | "apiKey" | "machineName" | "enabled" | "timeoutMs">;
@@ -11,10 +10,7 @@ export interface UpstreamCall {
   /** JSON body, already with the engine's model name; or multipart form data. */
   body: Record<string, unknown> | FormData;
   stream: boolean;
-  /** Aborts when the client goes away. The gateway's calls make it only when a part reads it (see `abort`). */
   signal: AbortSignal;
-  /** The client's going away without an AbortSignal, for the parts that only listen (a JSON answer read whole). */
-  abort?: AbortSource;
 }
 
 /**

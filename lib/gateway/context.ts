@@ -1,4 +1,3 @@
-import { type AbortSource, sourceOf } from "../backends/abort";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
 import type { DeferredSettlement } from "@/db/queries/limits";
@@ -122,8 +121,6 @@ export class RequestContext {
   /** A live model request (not a batch line, nor a list or a lookup): what batch work yields to. */
   live = false;
   private finished = false;
-  /** The client's going away (see lib/backends/abort.ts). */
-  readonly abort: AbortSource;
 
   constructor(
     readonly request: ApiRequest,
@@ -131,7 +128,6 @@ export class RequestContext {
     readonly endpoint: string,
     private readonly onFinish: (ctx: RequestContext, status: number, errorCode: string | null) => Promise<void>,
   ) {
-    this.abort = request.abort ?? sourceOf(request.signal);
     this.headers.id = requestId;
     // Where OpenAI's SDKs look for it (`_request_id`, `APIError.requestID`).
     this.headers["x-request-id"] = requestId;

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { Aborter } from "../backends/abort";
 import type { ApiRequest, GatewayReply } from "./wire";
 
 /** How long a connection answered before its upload ended keeps reading (and dropping) the rest. */
@@ -58,35 +57,6 @@ function closeLingering(req: IncomingMessage): void {
   };
 }
 
-const OPEN = Symbol("answers in progress on this connection");
-type Watched = Socket & { [OPEN]?: Set<Aborter> };
-
-/**
- * The client going away is its connection closing while an answer is in progress. One listener per connection,
- * not one per request on its response: a listener on each response (with what it held) outlived the request in
- * the young generation's collections and was promoted with it (~25 % of the bytes promoted, measured).
- */
-function watchConnection(socket: Socket, abort: Aborter): void {
-  const s = socket as Watched;
-  if (socket.destroyed) {
-    abort.abort();
-    return;
-  }
-  let open = s[OPEN];
-  if (!open) {
-    const answers = (open = s[OPEN] = new Set());
-    socket.once("close", () => {
-      for (const a of answers) a.abort();
-      answers.clear();
-    });
-  }
-  open.add(abort);
-}
-
-function unwatchConnection(socket: Socket, abort: Aborter): void {
-  (socket as Watched)[OPEN]?.delete(abort);
-}
-
 /**
  * A Node request as the pipeline reads it (an ApiRequest): its headers as
  * Node parsed them, a signal that aborts when the client goes away, and its
@@ -97,18 +67,24 @@ class NodeRequest implements ApiRequest {
   readonly method: string;
   readonly url: string;
   readonly pathname: string;
-  /** Aborted when the client goes away before its answer is all sent. */
-  readonly abort = new Aborter();
+  readonly signal: AbortSignal;
   readonly headers: { get(name: string): string | null };
   private stream: ReadableStream<Uint8Array> | null | undefined;
 
-  constructor(private readonly req: IncomingMessage) {
+  constructor(
+    private readonly req: IncomingMessage,
+    res: ServerResponse,
+  ) {
     // Throws on a Host header no URL can hold.
     const url = new URL(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`);
     this.url = url.href;
     this.pathname = url.pathname;
     this.method = req.method ?? "GET";
-    watchConnection(req.socket, this.abort);
+    const controller = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    this.signal = controller.signal;
     const raw = req.headers;
     this.headers = {
       get(name) {
@@ -116,16 +92,6 @@ class NodeRequest implements ApiRequest {
         return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
       },
     };
-  }
-
-  /** Made only for a part that needs a real AbortSignal (a stream's relay, fetch, the embedded engine). */
-  get signal(): AbortSignal {
-    return this.abort.signal;
-  }
-
-  /** Its answer is all sent (or failed): the connection closing no longer aborts it. */
-  done(): void {
-    unwatchConnection(this.req.socket, this.abort);
   }
 
   private get hasBody(): boolean {
@@ -236,9 +202,9 @@ export function apiListener(
       fallback(req, res);
       return;
     }
-    let request: NodeRequest;
+    let request: ApiRequest;
     try {
-      request = new NodeRequest(req);
+      request = new NodeRequest(req, res);
     } catch {
       // A Host header no URL can hold.
       res.writeHead(400, { "content-type": "application/json", connection: "close", [NOSNIFF]: "nosniff" });
@@ -258,7 +224,6 @@ export function apiListener(
       .catch(() => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", [NOSNIFF]: "nosniff" });
         res.end(JSON.stringify({ error: { message: "Internal server error", type: "server_error", param: null, code: null } }));
-      })
-      .finally(() => request.done());
+      });
   };
 }

@@ -1,4 +1,3 @@
-import { type AbortSource, Aborter } from "../backends/abort";
 import { randomUUID } from "node:crypto";
 import type { Capability } from "../models/capabilities";
 import type { BackendRouter, Dispatched, Target } from "../backends/router";
@@ -228,8 +227,8 @@ export class Gateway {
 
     const stream = endpoint.stream?.(plan) ?? null;
     // A stream outlives this call: its backend call is stopped by its relay as well as by the client going away.
-    const upstream = stream ? linkedAborter(ctx.abort) : null;
-    const d = await this.dispatch(ctx, model, (t) => endpoint.call(plan, t), upstream ?? ctx.abort);
+    const upstream = stream ? linkedController(ctx.request.signal) : null;
+    const d = await this.dispatch(ctx, model, (t) => endpoint.call(plan, t), upstream?.signal ?? ctx.request.signal);
     if (d.response.status >= 400) {
       try {
         throw await upstreamError(d, ctx.logFields());
@@ -242,16 +241,7 @@ export class Gateway {
     const answer = new BackendAnswer(d);
     let reply: Reply;
     try {
-      const abort = ctx.abort;
-      reply = await endpoint.reply(answer, plan, {
-        requestId: ctx.requestId,
-        model,
-        settings,
-        // Made only for a reply that reads it (an image fetched from the backend).
-        get signal() {
-          return abort.signal;
-        },
-      });
+      reply = await endpoint.reply(answer, plan, { requestId: ctx.requestId, model, settings, signal: ctx.request.signal });
     } catch (err) {
       answer.abandon();
       throw err;
@@ -310,24 +300,15 @@ export class Gateway {
    * Send the call to one of the model's backends. 503 when none is available;
    * the chosen backend is named in the `backend` header.
    */
-  private async dispatch(ctx: RequestContext, model: CatalogueModel, build: (t: Target) => BackendCall, abort: AbortSource): Promise<Dispatched> {
+  private async dispatch(ctx: RequestContext, model: CatalogueModel, build: (t: Target) => BackendCall, signal: AbortSignal): Promise<Dispatched> {
     let dispatched: Dispatched | null;
     try {
       dispatched = await this.options.router.dispatch(model.targets, (t) => {
         const call = build(t);
-        return {
-          path: call.path,
-          body: call.body,
-          stream: call.stream ?? false,
-          abort,
-          // Made only for an adapter that takes a signal (a stream's request, Ollama, the embedded engine).
-          get signal() {
-            return abort.signal;
-          },
-        };
+        return { path: call.path, body: call.body, stream: call.stream ?? false, signal };
       });
     } catch (err) {
-      if (!ctx.abort.aborted) throw err;
+      if (!ctx.request.signal.aborted) throw err;
       ctx.clientAborted = true;
       throw clientClosed();
     }
@@ -346,11 +327,11 @@ export class Gateway {
 }
 
 /** A controller that aborts with `signal`, and can be aborted on its own. */
-/** A stream's own abort: the relay aborts its backend call itself; it aborts too when the client goes away. */
-function linkedAborter(client: AbortSource): Aborter {
-  const upstream = new Aborter();
-  client.onAbort(() => upstream.abort());
-  return upstream;
+function linkedController(signal: AbortSignal): AbortController {
+  const controller = new AbortController();
+  if (signal.aborted) controller.abort();
+  else signal.addEventListener("abort", () => controller.abort(), { once: true });
+  return controller;
 }
 
 const json = (body: unknown): GatewayReply => ({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

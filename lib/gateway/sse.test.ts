@@ -1,4 +1,3 @@
-import { Aborter } from "../backends/abort";
 import { describe, expect, it } from "vitest";
 import type { Dispatched } from "../backends/router";
 import { RequestContext } from "./context";
@@ -34,7 +33,7 @@ function relay(parts: string[], options: { clientWantsUsage?: boolean; hang?: bo
     target: { backend: { id: "b", name: "b", engine: "openai", baseUrl: "http://b", apiKey: "sk-secret-of-the-backend", machineName: "m", enabled: true, timeoutMs: 1000 }, upstreamId: "engine-model" },
     release: () => void released++,
   } as unknown as Dispatched;
-  const upstream = new Aborter();
+  const upstream = new AbortController();
   const response = toResponse(relayStream(ctx, d, { publicModel: "public", clientWantsUsage: options.clientWantsUsage ?? false, promptTokens: 7 }, upstream));
   return { response, ctx, ends, upstream, released: () => released };
 }

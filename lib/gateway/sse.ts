@@ -1,4 +1,3 @@
-import type { Aborter } from "../backends/abort";
 import { type EventSourceMessage, createParser } from "eventsource-parser";
 import { bodyReader } from "../backends/http";
 import type { Dispatched, Target } from "../backends/router";
@@ -175,7 +174,7 @@ const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-
  * transforms above. `upstream` aborts the backend's call; it aborts when the
  * client goes away.
  */
-export function relayStream(ctx: RequestContext, d: Dispatched, spec: StreamSpec & { promptTokens: number }, upstream: Aborter): GatewayReply {
+export function relayStream(ctx: RequestContext, d: Dispatched, spec: StreamSpec & { promptTokens: number }, upstream: AbortController): GatewayReply {
   ctx.streamed = true;
   const reader = bodyReader(d.response);
   const tap = new UsageTap(ctx, spec.clientWantsUsage);
@@ -238,7 +237,7 @@ export function relayStream(ctx: RequestContext, d: Dispatched, spec: StreamSpec
         parser.feed(decoder.decode(value, { stream: true }));
       }
     } catch {
-      if (end.ended || upstream.aborted || ctx.abort.aborted) {
+      if (end.ended || upstream.signal.aborted || ctx.request.signal.aborted) {
         await end.end(CLIENT_LEFT);
         return null;
       }
@@ -257,7 +256,8 @@ export function relayStream(ctx: RequestContext, d: Dispatched, spec: StreamSpec
   };
 
   // The client went away (or was cut at shutdown): stop the backend at once and bill what was generated.
-  upstream.onAbort(() => void end.end(CLIENT_LEFT));
+  upstream.signal.addEventListener("abort", () => void end.end(CLIENT_LEFT), { once: true });
+  if (upstream.signal.aborted) void end.end(CLIENT_LEFT);
 
   return { status: 200, headers: { ...SSE_HEADERS }, body: { next, cancel: () => end.end(CLIENT_LEFT) } };
 }

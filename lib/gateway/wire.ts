@@ -7,8 +7,6 @@
  * need (on Node 20 each of those costs more than the rest of a request's work).
  */
 
-import type { AbortSource } from "../backends/abort";
-
 /** The parts of a request the pipeline reads. */
 export interface ApiRequest {
   readonly method: string;
@@ -19,8 +17,6 @@ export interface ApiRequest {
   readonly headers: { get(name: string): string | null };
   /** Aborts when the client goes away. */
   readonly signal: AbortSignal;
-  /** The same, heard without making an AbortSignal, where the carrier can (see lib/backends/abort.ts). */
-  readonly abort?: AbortSource;
   readonly body: ReadableStream<Uint8Array> | null;
   /** The whole body when it is at most `limit` bytes (else a 413), read without a Web stream where the carrier can. */
   bytes?(limit: number, tooLarge: () => Error): Promise<Uint8Array>;
