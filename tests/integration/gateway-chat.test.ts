@@ -422,7 +422,6 @@ describeEachDriver("gateway: chat, completions, models", () => {
     const pending = fetch(`${server.url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
-      // 20 tokens, 100 ms each: the answer would take two seconds.
       // The fake engine waits 100 ms per word of its answer before sending it.
       body: JSON.stringify({ model: "granite3.3:8b", messages: [{ role: "user", content: "a slow answer please" }], fake: { delayMs: 100 } }),
       signal: controller.signal,
