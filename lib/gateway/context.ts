@@ -113,8 +113,11 @@ export class RequestContext {
   readonly headers: Record<string, string> = {};
   readonly usage: UsageCounts = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, units: {}, estimated: false };
   ttftMs: number | null = null;
-  /** Output tokens delivered so far (streams count them as they pass). */
-  liveCompletionTokens = 0;
+  /**
+   * Output tokens delivered so far (streams count them as they pass). An object of its own: the limiter keeps what
+   * checkpoints a request while it runs, and that must not hold the whole request (see RequestPipeline.reserve).
+   */
+  readonly progress = { completionTokens: 0 };
   streamed = false;
   clientAborted = false;
   batch: BatchLine | null = null;

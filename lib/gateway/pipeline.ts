@@ -280,6 +280,11 @@ export class Gateway {
   /** Take the request's worst case from the account's limits before it reaches a backend. */
   private async reserve(ctx: RequestContext, model: CatalogueModel, worst: WorstCase): Promise<void> {
     const outputTokens = worst.outputTokens ?? 0;
+    // What the checkpoint reads, and nothing more: the limiter holds this function until the request is settled (in a
+    // map of the requests in progress), and a function that held the request's context kept every request's objects
+    // alive through the young generation's collections (most of what the garbage collector promoted, measured).
+    const progress = ctx.progress;
+    const promptTokens = worst.promptTokens;
     ctx.reservation = await this.limiter.reserve({
       requestId: ctx.requestId,
       key: ctx.key!,
@@ -291,7 +296,7 @@ export class Gateway {
       usageEventId: ctx.usageEventId,
       batchId: ctx.batch?.batchId,
       // A generation's progress is checkpointed while it runs, so a crash loses nothing it generated.
-      ...(outputTokens > 0 ? { progress: () => ({ promptTokens: worst.promptTokens, completionTokens: ctx.liveCompletionTokens }) } : {}),
+      ...(outputTokens > 0 ? { progress: () => ({ promptTokens, completionTokens: progress.completionTokens }) } : {}),
     });
     Object.assign(ctx.headers, ctx.reservation.headers);
   }

@@ -88,7 +88,7 @@ export class UsageTap {
     for (const c of choices) {
       const delta = (c.delta ?? {}) as Json;
       if (delta.content || delta.reasoning_content || delta.reasoning || delta.tool_calls || c.text) {
-        ctx.liveCompletionTokens = ++this.deltas;
+        ctx.progress.completionTokens = ++this.deltas;
         ctx.firstToken();
       }
       if (c.finish_reason) this.finished = true;
