@@ -31,7 +31,11 @@ export interface ReserveInput {
   units?: Record<string, number>;
   /** Id the request's usage event will have, so the ledger can point at it. */
   usageEventId?: string;
-  /** Tokens generated so far, read while a stream runs so a crash loses nothing. */
+  /**
+   * Tokens generated so far, read while a stream runs so a crash loses nothing. The limiter keeps this function in a
+   * map of the requests in progress until the request is settled: it must hold only what it reads (a function holding
+   * the request's context kept every request's objects alive through the young generation's collections).
+   */
   progress?: () => { promptTokens: number; completionTokens: number };
   /** A line of this batch: batch prices, and only the monthly budget and the credit apply. */
   batchId?: string | null;
@@ -113,10 +117,7 @@ export class RequestContext {
   readonly headers: Record<string, string> = {};
   readonly usage: UsageCounts = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, units: {}, estimated: false };
   ttftMs: number | null = null;
-  /**
-   * Output tokens delivered so far (streams count them as they pass). An object of its own: the limiter keeps what
-   * checkpoints a request while it runs, and that must not hold the whole request (see RequestPipeline.reserve).
-   */
+  /** Output tokens delivered so far (streams count them as they pass): an object of its own, see ReserveInput.progress. */
   readonly progress = { completionTokens: 0 };
   streamed = false;
   clientAborted = false;

@@ -280,9 +280,7 @@ export class Gateway {
   /** Take the request's worst case from the account's limits before it reaches a backend. */
   private async reserve(ctx: RequestContext, model: CatalogueModel, worst: WorstCase): Promise<void> {
     const outputTokens = worst.outputTokens ?? 0;
-    // What the checkpoint reads, and nothing more: the limiter holds this function until the request is settled (in a
-    // map of the requests in progress), and a function that held the request's context kept every request's objects
-    // alive through the young generation's collections (most of what the garbage collector promoted, measured).
+    // What the checkpoint reads, and nothing more (see ReserveInput.progress).
     const progress = ctx.progress;
     const promptTokens = worst.promptTokens;
     ctx.reservation = await this.limiter.reserve({
