@@ -12,9 +12,16 @@ import { rowsOf } from "./rows";
 
 const TERMINAL = ["completed", "failed", "expired", "cancelled"];
 
-export async function insertBatch(values: typeof batches.$inferInsert) {
+/**
+ * A new batch. It expires `windowSeconds` after its creation, both read off the
+ * database's clock in one statement, so the two always lie exactly that far apart.
+ */
+export async function insertBatch({ windowSeconds, ...values }: Omit<typeof batches.$inferInsert, "expiresAt" | "createdAt"> & { windowSeconds: number }) {
   const db = await getDb();
-  const [row] = await db.insert(batches).values(values).returning();
+  const [row] = await db
+    .insert(batches)
+    .values({ ...values, expiresAt: sql`now() + make_interval(secs => ${windowSeconds})` })
+    .returning();
   return row!;
 }
 

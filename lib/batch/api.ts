@@ -15,7 +15,7 @@ import { receiveUpload } from "./upload";
  * account and id together: another account's file or batch does not exist (404).
  */
 
-const COMPLETION_WINDOW_MS = 24 * 3_600_000;
+const COMPLETION_WINDOW_SECONDS = 24 * 3_600;
 
 const noSuchFile = (id: string, param: string | null = null) => notFound(`No such File object: ${id}`, param, "file_not_found");
 const noSuchBatch = (id: string) => notFound(`No such Batch object: ${id}`, null, "batch_not_found");
@@ -126,7 +126,7 @@ export async function createBatch({ accountId, keyId, body }: { accountId: strin
     inputFileId: file.id,
     completionWindow: b.completion_window,
     metadata: b.metadata ?? null,
-    expiresAt: new Date(Date.now() + COMPLETION_WINDOW_MS),
+    windowSeconds: COMPLETION_WINDOW_SECONDS,
   });
   return batchObject(row);
 }
