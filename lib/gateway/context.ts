@@ -19,6 +19,12 @@ export interface UsageCounts {
 }
 
 /** What a request wants to take from the account's limits before it reaches a backend. */
+/** What a request has used so far, as its checkpoints read it. */
+export interface Progress {
+  promptTokens: number;
+  completionTokens: number;
+}
+
 export interface ReserveInput {
   requestId: string;
   key: AuthenticatedKey;
@@ -32,11 +38,11 @@ export interface ReserveInput {
   /** Id the request's usage event will have, so the ledger can point at it. */
   usageEventId?: string;
   /**
-   * Tokens generated so far, read while a stream runs so a crash loses nothing. The limiter keeps this function in a
-   * map of the requests in progress until the request is settled: it must hold only what it reads (a function holding
-   * the request's context kept every request's objects alive through the young generation's collections).
+   * Tokens generated so far, read while a stream runs so a crash loses nothing: a counter the request updates, which the
+   * limiter keeps until the request is settled. A plain object, so it holds nothing else of the request (a function
+   * reading the request's context kept every request's objects alive through the young generation's collections).
    */
-  progress?: () => { promptTokens: number; completionTokens: number };
+  progress?: Progress;
   /** A line of this batch: batch prices, and only the monthly budget and the credit apply. */
   batchId?: string | null;
   now?: Date;
@@ -117,8 +123,8 @@ export class RequestContext {
   readonly headers: Record<string, string> = {};
   readonly usage: UsageCounts = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, units: {}, estimated: false };
   ttftMs: number | null = null;
-  /** Output tokens delivered so far (streams count them as they pass): an object of its own, see ReserveInput.progress. */
-  readonly progress = { completionTokens: 0 };
+  /** Tokens so far (streams count output tokens as they pass), for the limiter's checkpoints: see ReserveInput.progress. */
+  readonly progress: Progress = { promptTokens: 0, completionTokens: 0 };
   streamed = false;
   clientAborted = false;
   batch: BatchLine | null = null;

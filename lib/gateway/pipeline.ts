@@ -280,9 +280,7 @@ export class Gateway {
   /** Take the request's worst case from the account's limits before it reaches a backend. */
   private async reserve(ctx: RequestContext, model: CatalogueModel, worst: WorstCase): Promise<void> {
     const outputTokens = worst.outputTokens ?? 0;
-    // What the checkpoint reads, and nothing more (see ReserveInput.progress).
-    const progress = ctx.progress;
-    const promptTokens = worst.promptTokens;
+    ctx.progress.promptTokens = worst.promptTokens;
     ctx.reservation = await this.limiter.reserve({
       requestId: ctx.requestId,
       key: ctx.key!,
@@ -294,7 +292,7 @@ export class Gateway {
       usageEventId: ctx.usageEventId,
       batchId: ctx.batch?.batchId,
       // A generation's progress is checkpointed while it runs, so a crash loses nothing it generated.
-      ...(outputTokens > 0 ? { progress: () => ({ promptTokens, completionTokens: progress.completionTokens }) } : {}),
+      ...(outputTokens > 0 ? { progress: ctx.progress } : {}),
     });
     Object.assign(ctx.headers, ctx.reservation.headers);
   }

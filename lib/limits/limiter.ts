@@ -29,7 +29,7 @@ import { billableQuantities, costOf, pricesToJson } from "../billing/cost";
 import { formatMoney } from "../format";
 import type { PriceBook, PriceTable } from "../billing/prices";
 import { AppError } from "../errors";
-import type { Limiter, Reservation, ReserveInput, UsageCounts } from "../gateway/context";
+import type { Limiter, Progress, Reservation, ReserveInput, UsageCounts } from "../gateway/context";
 import type { AuthenticatedKey } from "../keys/cache";
 import { errorFields, log } from "../log";
 import { type LimitKind, type SlidingWindow, type Window, countedRange, isSliding, leavesWindowAt, resetAt, unixSeconds, windowOf } from "./windows";
@@ -114,10 +114,10 @@ export class DbLimiter implements Limiter {
   readonly instanceId = randomUUID();
   settlements?: Limiter["settlements"];
   private accounts = new Map<string, AccountConfig>();
-  private open = new Map<string, () => { promptTokens: number; completionTokens: number }>();
+  private open = new Map<string, Progress>();
   private lastProgress = new Map<string, number>();
   /** Requests admitted against leases that want a checkpoint once they outlive a heartbeat (streams). */
-  private leasedOpen = new Map<string, { row: () => Omit<LeasedCheckpoint, "promptTokens" | "completionTokens">; progress: () => { promptTokens: number; completionTokens: number }; since: number }>();
+  private leasedOpen = new Map<string, { row: () => Omit<LeasedCheckpoint, "promptTokens" | "completionTokens">; progress: Progress; since: number }>();
   private stopTimer: (() => void) | undefined;
   private stopTick: (() => void) | undefined;
   private holding = new Set<string>();
@@ -877,21 +877,20 @@ export class DbLimiter implements Limiter {
     }
     this.lastBeatOk = sent;
     const rows: { id: string; promptTokens: number; completionTokens: number }[] = [];
-    for (const [id, progress] of this.open) {
-      const p = progress();
+    for (const [id, p] of this.open) {
       if (this.lastProgress.get(id) === p.completionTokens) continue;
       this.lastProgress.set(id, p.completionTokens);
-      rows.push({ id, ...p });
+      rows.push({ id, promptTokens: p.promptTokens, completionTokens: p.completionTokens });
     }
     await checkpointReservations(rows);
     const leased: LeasedCheckpoint[] = [];
     const beatMs = this.options.heartbeatMs ?? 2_000;
     for (const [id, r] of this.leasedOpen) {
       if (sent - r.since < beatMs / 2) continue;
-      const p = r.progress();
+      const p = r.progress;
       if (this.lastProgress.get(id) === p.completionTokens) continue;
       this.lastProgress.set(id, p.completionTokens);
-      leased.push({ ...r.row(), ...p });
+      leased.push({ ...r.row(), promptTokens: p.promptTokens, completionTokens: p.completionTokens });
     }
     await checkpointLeased(leased);
     for (const id of this.lastProgress.keys()) if (!this.open.has(id) && !this.leasedOpen.has(id)) this.lastProgress.delete(id);
