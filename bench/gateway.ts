@@ -236,7 +236,7 @@ export async function benchGateway() {
     throw err;
   });
   const proxyUrl = `http://127.0.0.1:${proxyPort}/v1/chat/completions`;
-  const bare: { c: number; d: WrkResult; p: WrkResult; cpu: number; gateway: number }[] = [];
+  const bare: Bare[] = [];
   await new Promise((r) => setTimeout(r, 500));
   const gpid = listenerPid(gatewayPort);
 
@@ -286,10 +286,10 @@ export async function benchGateway() {
     const c0 = cpuSeconds(proxy.pid);
     const t0 = performance.now();
     const p = wrk(proxyUrl, c, direct, null);
-    bare.push({ c, d, p, cpu: (cpuSeconds(proxy.pid) - c0) / ((performance.now() - t0) / 1000), gateway: g.rps });
+    bare.push({ run: "chat", c, d, p, cpu: (cpuSeconds(proxy.pid) - c0) / ((performance.now() - t0) / 1000), gateway: g.rps });
   }
-  await stop(proxy);
   if (ONLY_FAR) {
+    await stop(proxy);
     await stop(gateway);
     await stop(engine);
     await closeDatabase();
@@ -302,9 +302,17 @@ export async function benchGateway() {
   wrk(`${gatewayUrl}/chat/completions`, 32, streamBody("m"), far.secret, Math.max(2, Math.round(WARMUP / 3)));
   const sd = await sequentialStreams(`${engineUrl}/chat/completions`, streamBody("echo"), null, SEQUENTIAL_STREAMS);
   const sg = await sequentialStreams(`${gatewayUrl}/chat/completions`, streamBody("m"), far.secret, SEQUENTIAL_STREAMS);
+  const sp = await sequentialStreams(proxyUrl, streamBody("echo"), null, SEQUENTIAL_STREAMS);
   const streamedDirect = wrk(`${engineUrl}/chat/completions`, 32, streamBody("echo"), null);
   const { r: streamedGateway, cpu: streamCpu, leased: streamLeased } = await measure(`${gatewayUrl}/chat/completions`, 32, streamBody("m"), far.secret);
   row("streamed chat, far", 32, streamedDirect, streamedGateway, streamCpu, streamLeased);
+  {
+    const c0 = cpuSeconds(proxy.pid);
+    const t0 = performance.now();
+    const p = wrk(proxyUrl, 32, streamBody("echo"), null);
+    bare.push({ run: "streamed chat", c: 32, d: streamedDirect, p, cpu: (cpuSeconds(proxy.pid) - c0) / ((performance.now() - t0) / 1000), gateway: streamedGateway.rps });
+  }
+  await stop(proxy);
 
   // Near the limit: before each row, the hourly limit is set to what the hour already counts plus NEAR_MARGIN.
   const NEAR_MARGIN = Number(process.env.BENCH_NEAR_MARGIN ?? 200_000);
@@ -339,17 +347,28 @@ export async function benchGateway() {
   console.table(rows);
   console.log(
     `sequential streams (${SEQUENTIAL_STREAMS}, one connection, p50): time to first token ${f1(sd.ttft)} ms direct, ${f1(sg.ttft)} ms through the gateway (added ${f1(sg.ttft - sd.ttft)} ms); ` +
-      `total ${f1(sd.total)} ms direct, ${f1(sg.total)} ms through the gateway (added ${f1(sg.total - sd.total)} ms)`,
+      `total ${f1(sd.total)} ms direct, ${f1(sg.total)} ms through the gateway (added ${f1(sg.total - sd.total)} ms); ` +
+      `through the bare proxy: first token ${f1(sp.ttft)} ms (added ${f1(sp.ttft - sd.ttft)} ms), total ${f1(sp.total)} ms (added ${f1(sp.total - sd.total)} ms)`,
   );
   console.log(`streamed req/s at 32 connections: ${Math.round(streamedGateway.rps)} through the gateway = ${(streamedGateway.rps / streamedDirect.rps).toFixed(2)}× the engine directly (${Math.round(streamedDirect.rps)})`);
   console.log(`gateway memory (RSS): ${rest.toFixed(0)} MiB at rest, ${loaded.toFixed(0)} MiB after the load`);
   printBare(bare);
 }
 
-function printBare(bare: { c: number; d: WrkResult; p: WrkResult; cpu: number; gateway: number }[]) {
+interface Bare {
+  run: string;
+  c: number;
+  d: WrkResult;
+  p: WrkResult;
+  cpu: number;
+  gateway: number;
+}
+
+function printBare(bare: Bare[]) {
   console.log("\nA bare Node pass-through proxy (bench/support/proxy.mjs: no parsing, auth, limits or billing) on the gateway's CPU, each row right after the gateway's, for scale:");
   console.table(
-    bare.map(({ c, d, p, cpu, gateway }) => ({
+    bare.map(({ run, c, d, p, cpu, gateway }) => ({
+      run,
       connections: c,
       "engine req/s": Math.round(d.rps),
       "proxy req/s": Math.round(p.rps),
@@ -357,6 +376,7 @@ function printBare(bare: { c: number; d: WrkResult; p: WrkResult; cpu: number; g
       "added p99 ms": f1(p.p99 - d.p99),
       "proxy CPU µs/req": Math.round((cpu * SECONDS * 1e6) / Math.max(1, p.requests)),
       "gateway req/s (far)": Math.round(gateway),
+      "proxy/engine": d.rps > 0 ? (p.rps / d.rps).toFixed(2) : "-",
       "gateway/proxy": p.rps > 0 ? (gateway / p.rps).toFixed(2) : "-",
     })),
   );
