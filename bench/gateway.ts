@@ -237,6 +237,13 @@ export async function benchGateway() {
   });
   const proxyUrl = `http://127.0.0.1:${proxyPort}/v1/chat/completions`;
   const bare: Bare[] = [];
+  /** The bare proxy's row, taken right after the gateway's with the same load, beside the engine's (d) and the gateway's req/s. */
+  const proxyRow = (run: string, c: number, body: string, d: WrkResult, gateway: number) => {
+    const c0 = cpuSeconds(proxy.pid);
+    const t0 = performance.now();
+    const p = wrk(proxyUrl, c, body, null);
+    bare.push({ run, c, d, p, cpu: (cpuSeconds(proxy.pid) - c0) / ((performance.now() - t0) / 1000), gateway });
+  };
   await new Promise((r) => setTimeout(r, 500));
   const gpid = listenerPid(gatewayPort);
 
@@ -283,10 +290,7 @@ export async function benchGateway() {
     const d = wrk(`${engineUrl}/chat/completions`, c, direct, null);
     const { r: g, cpu, leased } = await measure(`${gatewayUrl}/chat/completions`, c, chat, far.secret);
     row("chat, far from limits", c, d, g, cpu, leased);
-    const c0 = cpuSeconds(proxy.pid);
-    const t0 = performance.now();
-    const p = wrk(proxyUrl, c, direct, null);
-    bare.push({ run: "chat", c, d, p, cpu: (cpuSeconds(proxy.pid) - c0) / ((performance.now() - t0) / 1000), gateway: g.rps });
+    proxyRow("chat", c, direct, d, g.rps);
   }
   if (ONLY_FAR) {
     await stop(proxy);
@@ -306,12 +310,7 @@ export async function benchGateway() {
   const streamedDirect = wrk(`${engineUrl}/chat/completions`, 32, streamBody("echo"), null);
   const { r: streamedGateway, cpu: streamCpu, leased: streamLeased } = await measure(`${gatewayUrl}/chat/completions`, 32, streamBody("m"), far.secret);
   row("streamed chat, far", 32, streamedDirect, streamedGateway, streamCpu, streamLeased);
-  {
-    const c0 = cpuSeconds(proxy.pid);
-    const t0 = performance.now();
-    const p = wrk(proxyUrl, 32, streamBody("echo"), null);
-    bare.push({ run: "streamed chat", c: 32, d: streamedDirect, p, cpu: (cpuSeconds(proxy.pid) - c0) / ((performance.now() - t0) / 1000), gateway: streamedGateway.rps });
-  }
+  proxyRow("streamed chat", 32, streamBody("echo"), streamedDirect, streamedGateway.rps);
   await stop(proxy);
 
   // Near the limit: before each row, the hourly limit is set to what the hour already counts plus NEAR_MARGIN.
