@@ -13,6 +13,7 @@
  * length of each load row (default 5), BENCH_WARMUP the load before the first (15); with BENCH_CPU_PROF_DIR the gateway
  * writes a CPU profile (node --cpu-prof) into that folder when it stops;
  * BENCH_ONLY=far runs only the non-streamed rows far from the limits.
+ * Each row says how much of CPU 0 and CPU 1 the host took while it ran (steal time, on a virtual machine).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -106,7 +107,37 @@ function rssMiB(pid: number): number {
   return Number(m?.[1] ?? 0) / 1024;
 }
 
+/**
+ * Each CPU's time so far (user … steal, in ticks) and the part the host took for other guests (steal): on a
+ * virtual machine that time is missing from every process, whatever its pinning, and figures move with it.
+ */
+function cpuClocks(): { total: number; steal: number }[] {
+  const out: { total: number; steal: number }[] = [];
+  for (const line of readFileSync("/proc/stat", "utf8").split("\n")) {
+    const m = /^cpu(\d+) (.*)$/.exec(line);
+    if (!m) continue;
+    const v = m[2]!.trim().split(/\s+/).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is counted in user already)
+    out[Number(m[1])] = { total: v.slice(0, 8).reduce((a, b) => a + b, 0), steal: v[7] ?? 0 };
+  }
+  return out;
+}
+
+/** The share of CPU 0's and CPU 1's time the host took since `from`, as "0/1" percentages. */
+function stealSince(from: { total: number; steal: number }[]): string {
+  const now = cpuClocks();
+  const pct = (cpu: number) => {
+    const a = from[cpu];
+    const b = now[cpu];
+    if (!a || !b || b.total === a.total) return "-";
+    return String(Math.round((100 * (b.steal - a.steal)) / (b.total - a.total)));
+  };
+  return `${pct(0)}/${pct(1)}`;
+}
+
 interface WrkResult {
+  /** The share of CPU 0's and CPU 1's time the host took during the row (see cpuClocks), "%/%". */
+  steal: string;
   rps: number;
   p50: number;
   p90: number;
@@ -121,6 +152,7 @@ function wrk(url: string, connections: number, body: string, secret: string | nu
   const headers = [`wrk.headers["content-type"] = "application/json"`, secret ? `wrk.headers["authorization"] = "Bearer ${secret}"` : ""];
   writeFileSync(script, [`wrk.method = "POST"`, `wrk.body = [[${body}]]`, ...headers].join("\n"));
   try {
+    const clocks = cpuClocks();
     const threads = Math.min(connections, 2);
     const out = execFileSync(pin(1, ["wrk"])[0]!, [...pin(1, ["wrk"]).slice(1), `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url], {
       maxBuffer: 1 << 20,
@@ -135,7 +167,7 @@ function wrk(url: string, connections: number, body: string, secret: string | nu
     const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
     const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
     const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((s, v) => s + Number(v), 0) : 0);
-    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50: ms("50"), p90: ms("90"), p99: ms("99"), requests, errors };
+    return { steal: stealSince(clocks), rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50: ms("50"), p90: ms("90"), p99: ms("99"), requests, errors };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -190,6 +222,7 @@ async function admissions(base: string): Promise<{ lease: number; database: numb
 export async function benchGateway() {
   if (!existsSync("/usr/bin/wrk")) throw new Error("the gateway benchmark needs wrk: apt-get install -y wrk");
   if (hasTaskset && cores > 1) execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
+  const runClocks = cpuClocks();
   const db = await openScratchPg({ max: 4 });
   setDatabase(db);
   const enginePort = 20_000 + Math.floor(Math.random() * 20_000);
@@ -273,6 +306,7 @@ export async function benchGateway() {
       errors: g.errors,
       // Requests admitted against leases (no database round trip before the engine), the rest one by one.
       "leased %": Number.isFinite(leased) ? Math.round(leased * 100) : "-",
+      "host steal % CPU 0/1": g.steal,
     });
   const gatewayBase = `http://127.0.0.1:${gatewayPort}`;
   const measure = async (url: string, c: number, body: string, secret: string) => {
@@ -298,6 +332,7 @@ export async function benchGateway() {
     await stop(engine);
     await closeDatabase();
     console.log(`\nGateway, far from limits only (BENCH_ONLY=far), ${SECONDS} s per row after ${WARMUP} s of warm-up:`);
+    console.log(stealLine(runClocks));
     console.table(rows);
     printBare(bare);
     return;
@@ -343,6 +378,7 @@ export async function benchGateway() {
       `(${startCommand.replace(/\s+/g, " ")}; API only; auth, limits and billing on; Postgres ${db.url.replace(/\/\/[^@]*@/, "//")}).\n` +
       `Gateway on CPU 0, engine + wrk + this script on CPU 1 (${hasTaskset && cores > 1 ? "taskset" : "not pinned: no taskset or one CPU"}); ${os.cpus()[0]?.model ?? "?"}, ${cores} CPUs, Node ${process.version}.`,
   );
+  console.log(stealLine(runClocks));
   console.table(rows);
   console.log(
     `sequential streams (${SEQUENTIAL_STREAMS}, one connection, p50): time to first token ${f1(sd.ttft)} ms direct, ${f1(sg.ttft)} ms through the gateway (added ${f1(sg.ttft - sd.ttft)} ms); ` +
@@ -352,6 +388,11 @@ export async function benchGateway() {
   console.log(`streamed req/s at 32 connections: ${Math.round(streamedGateway.rps)} through the gateway = ${(streamedGateway.rps / streamedDirect.rps).toFixed(2)}× the engine directly (${Math.round(streamedDirect.rps)})`);
   console.log(`gateway memory (RSS): ${rest.toFixed(0)} MiB at rest, ${loaded.toFixed(0)} MiB after the load`);
   printBare(bare);
+}
+
+/** How much of the machine the host took during the whole run: figures of a run where it took much are lower and their tails longer. */
+function stealLine(from: { total: number; steal: number }[]): string {
+  return `The host took ${stealSince(from).replace("/", " % of CPU 0 and ")} % of CPU 1 during the run (steal time in /proc/stat; 0 on a machine of its own).`;
 }
 
 interface Bare {
@@ -377,6 +418,7 @@ function printBare(bare: Bare[]) {
       "gateway req/s (far)": Math.round(gateway),
       "proxy/engine": d.rps > 0 ? (p.rps / d.rps).toFixed(2) : "-",
       "gateway/proxy": p.rps > 0 ? (gateway / p.rps).toFixed(2) : "-",
+      "host steal % CPU 0/1": p.steal,
     })),
   );
 }
