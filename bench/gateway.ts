@@ -237,11 +237,12 @@ export async function benchGateway() {
   await createTier({ name: "Bench near", postpaid: true, monthlyLimit: "1000000", outputTokensPerHour: 1e12, outputTokensPerDay: 1e12, requestsPerMinute: 1e9 });
   const near = await createTenant({ tier: "Bench near" });
   const profileDir = process.env.BENCH_CPU_PROF_DIR;
+  const nodeArgs = process.env.BENCH_NODE_ARGS ?? "";
   const startCommand = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts.start as string;
   // The engine (and the scratch database) go away even when the gateway does not start.
   const gateway = await start(
     // With BENCH_CPU_PROF_DIR, what npm start runs, with node writing a CPU profile there at exit.
-    pin(0, profileDir ? ["sh", "-c", `node scripts/ensure-build.mjs && NODE_ENV=production exec node --cpu-prof --cpu-prof-dir=${profileDir} dist/server.js`] : ["npm", "start", "--silent"]),
+    pin(0, profileDir || nodeArgs ? ["sh", "-c", `node scripts/ensure-build.mjs && NODE_ENV=production exec node ${nodeArgs} ${profileDir ? `--cpu-prof --cpu-prof-interval=${process.env.BENCH_CPU_PROF_INTERVAL ?? 1000} --cpu-prof-dir=${profileDir}` : ""} dist/server.js`] : ["npm", "start", "--silent"]),
     {
       DATABASE_URL: db.url,
       PORT: String(gatewayPort),
@@ -320,11 +321,13 @@ export async function benchGateway() {
     return { r, cpu, leased };
   };
 
+  let crossing: Crossing | null = null;
   for (const c of [1, 16, 64]) {
     const d = wrk(`${engineUrl}/chat/completions`, c, direct, null);
     const { r: g, cpu, leased } = await measure(`${gatewayUrl}/chat/completions`, c, chat, far.secret);
     row("chat, far from limits", c, d, g, cpu, leased);
     proxyRow("chat", c, direct, d, g.rps);
+    if (c === 1 && cores > 1 && hasTaskset) crossing = await measureCrossing(d, direct);
   }
   if (ONLY_FAR) {
     await stop(proxy);
@@ -335,6 +338,7 @@ export async function benchGateway() {
     console.log(stealLine(runClocks));
     console.table(rows);
     printBare(bare);
+    printCrossing(crossing);
     return;
   }
   // The stream relay's code warmed up too.
@@ -388,6 +392,41 @@ export async function benchGateway() {
   console.log(`streamed req/s at 32 connections: ${Math.round(streamedGateway.rps)} through the gateway = ${(streamedGateway.rps / streamedDirect.rps).toFixed(2)}× the engine directly (${Math.round(streamedDirect.rps)})`);
   console.log(`gateway memory (RSS): ${rest.toFixed(0)} MiB at rest, ${loaded.toFixed(0)} MiB after the load`);
   printBare(bare);
+  printCrossing(crossing);
+}
+
+/** The engine alone at one connection, on the load generator's CPU and on the gateway's. */
+interface Crossing {
+  sameCpu: WrkResult;
+  otherCpu: WrkResult;
+}
+
+/**
+ * What crossing between the two CPUs costs: the engine alone at one connection, once on wrk's CPU (the
+ * "engine" figures of every row) and once, as a second engine, on the gateway's CPU. Taken right after the
+ * 1-connection rows, while the gateway idles.
+ */
+async function measureCrossing(sameCpu: WrkResult, body: string): Promise<Crossing> {
+  const port = 40_000 + Math.floor(Math.random() * 20_000);
+  const second = await start(pin(0, ["node", "bench/support/engine.mjs", String(port)]), {}, /engine listening/);
+  try {
+    wrk(`http://127.0.0.1:${port}/v1/chat/completions`, 1, body, null, 2);
+    return { sameCpu, otherCpu: wrk(`http://127.0.0.1:${port}/v1/chat/completions`, 1, body, null) };
+  } finally {
+    await stop(second);
+  }
+}
+
+function printCrossing(crossing: Crossing | null) {
+  if (!crossing) return;
+  const { sameCpu, otherCpu } = crossing;
+  const trip = otherCpu.p50 - sameCpu.p50;
+  console.log(
+    `\nCrossing between the CPUs (the engine alone, one connection, p50): ${f1(sameCpu.p50)} ms on wrk's CPU, ${f1(otherCpu.p50)} ms on the gateway's ` +
+      `(p99 ${f1(sameCpu.p99)} and ${f1(otherCpu.p99)} ms; host steal ${otherCpu.steal} %): one round trip between the CPUs adds ${f1(trip)} ms. ` +
+      `A request through the gateway or the proxy makes two (client and gateway, gateway and engine), so about ${f1(2 * trip)} ms of the ` +
+      `"added" p50 at one connection is the crossing of this layout, whatever the gateway does.`,
+  );
 }
 
 /** How much of the machine the host took during the whole run: figures of a run where it took much are lower and their tails longer. */
