@@ -146,10 +146,14 @@ interface WrkResult {
   errors: number;
 }
 
-function wrk(url: string, connections: number, body: string, secret: string | null, seconds = SECONDS): WrkResult {
+function wrk(url: string, connections: number, body: string, secret: string | null, seconds = SECONDS, extra: Record<string, string> = {}): WrkResult {
   const dir = mkdtempSync(path.join(os.tmpdir(), "llmaas-bench-"));
   const script = path.join(dir, "post.lua");
-  const headers = [`wrk.headers["content-type"] = "application/json"`, secret ? `wrk.headers["authorization"] = "Bearer ${secret}"` : ""];
+  const headers = [
+    `wrk.headers["content-type"] = "application/json"`,
+    secret ? `wrk.headers["authorization"] = "Bearer ${secret}"` : "",
+    ...Object.entries(extra).map(([k, v]) => `wrk.headers["${k}"] = "${v}"`),
+  ];
   writeFileSync(script, [`wrk.method = "POST"`, `wrk.body = [[${body}]]`, ...headers].join("\n"));
   try {
     const clocks = cpuClocks();
@@ -270,6 +274,8 @@ export async function benchGateway() {
     throw err;
   });
   const proxyUrl = `http://127.0.0.1:${proxyPort}/v1/chat/completions`;
+  // Optional: another gateway, for the issue's "× that gateway" (see README).
+  const other = PORTKEY ? await startPortkey(proxyPort + 1, enginePort) : null;
   const bare: Bare[] = [];
   /** The bare proxy's row, taken right after the gateway's with the same load, beside the engine's (d) and the gateway's req/s. */
   const proxyRow = (run: string, c: number, body: string, d: WrkResult, gateway: number) => {
@@ -322,13 +328,16 @@ export async function benchGateway() {
   };
 
   let crossing: Crossing | null = null;
+  const compared: Compared[] = [];
   for (const c of [1, 16, 64]) {
     const d = wrk(`${engineUrl}/chat/completions`, c, direct, null);
     const { r: g, cpu, leased } = await measure(`${gatewayUrl}/chat/completions`, c, chat, far.secret);
     row("chat, far from limits", c, d, g, cpu, leased);
     proxyRow("chat", c, direct, d, g.rps);
+    if (other) compared.push({ c, d, p: other.row(c, direct), gateway: g, gatewayCpu: cpu });
     if (c === 1 && cores > 1 && hasTaskset) crossing = await measureCrossing(d, direct);
   }
+  if (other) await stop(other.proc);
   if (ONLY_FAR) {
     await stop(proxy);
     await stop(gateway);
@@ -338,6 +347,7 @@ export async function benchGateway() {
     console.log(stealLine(runClocks));
     console.table(rows);
     printBare(bare);
+    printCompared(compared);
     printCrossing(crossing);
     return;
   }
@@ -392,7 +402,63 @@ export async function benchGateway() {
   console.log(`streamed req/s at 32 connections: ${Math.round(streamedGateway.rps)} through the gateway = ${(streamedGateway.rps / streamedDirect.rps).toFixed(2)}× the engine directly (${Math.round(streamedDirect.rps)})`);
   console.log(`gateway memory (RSS): ${rest.toFixed(0)} MiB at rest, ${loaded.toFixed(0)} MiB after the load`);
   printBare(bare);
+  printCompared(compared);
   printCrossing(crossing);
+}
+
+/**
+ * BENCH_PORTKEY: the path of Portkey's AI Gateway start script (build/start-server.js of @portkey-ai/gateway,
+ * installed outside the project), run on the gateway's CPU in production mode; each of its rows is taken right
+ * after the proxy's, with the same load, the engine reached as a custom OpenAI host. It has no limits or billing.
+ */
+const PORTKEY = process.env.BENCH_PORTKEY ?? "";
+
+async function startPortkey(port: number, enginePort: number) {
+  const proc = await start(pin(0, ["node", PORTKEY, `--port=${port}`, "--headless"]), { NODE_ENV: "production" }, /Ready for connections|is running at/i);
+  const url = `http://127.0.0.1:${port}/v1/chat/completions`;
+  const headers = { "x-portkey-provider": "openai", "x-portkey-custom-host": `http://127.0.0.1:${enginePort}/v1`, authorization: "Bearer bench" };
+  const body = JSON.stringify({ model: "echo", messages: [{ role: "user", content: "hello" }], max_tokens: TOKENS });
+  await new Promise((r) => setTimeout(r, 500));
+  const pid = listenerPid(port);
+  wrk(url, 16, body, null, Math.max(2, Math.round(WARMUP * 0.7)), headers);
+  return {
+    proc,
+    row(c: number, _direct: string): { r: WrkResult; cpu: number } {
+      const c0 = cpuSeconds(pid);
+      const t0 = performance.now();
+      const r = wrk(url, c, body, null, SECONDS, headers);
+      return { r, cpu: (cpuSeconds(pid) - c0) / ((performance.now() - t0) / 1000) };
+    },
+  };
+}
+
+interface Compared {
+  c: number;
+  d: WrkResult;
+  p: { r: WrkResult; cpu: number };
+  gateway: WrkResult;
+  gatewayCpu: number;
+}
+
+function printCompared(compared: Compared[]) {
+  if (compared.length === 0) return;
+  console.log(`\nPortkey's AI Gateway (${PORTKEY}; no limits or billing) on the gateway's CPU, each row right after the proxy's:`);
+  const perRequest = (cpu: number, r: WrkResult) => Math.round((cpu * SECONDS * 1e6) / Math.max(1, r.requests));
+  console.table(
+    compared.map(({ c, d, p, gateway, gatewayCpu }) => ({
+      connections: c,
+      "engine req/s": Math.round(d.rps),
+      "Portkey req/s": Math.round(p.r.rps),
+      "added p50 ms": f1(p.r.p50 - d.p50),
+      "added p99 ms": f1(p.r.p99 - d.p99),
+      "Portkey CPU µs/req": perRequest(p.cpu, p.r),
+      errors: p.r.errors,
+      "llmaas req/s (far)": Math.round(gateway.rps),
+      "llmaas CPU µs/req": perRequest(gatewayCpu, gateway),
+      "llmaas/Portkey": p.r.rps > 0 ? (gateway.rps / p.r.rps).toFixed(2) : "-",
+      "host steal % CPU 0/1": p.r.steal,
+    })),
+  );
 }
 
 /** The engine alone at one connection, on the load generator's CPU and on the gateway's. */
