@@ -177,6 +177,17 @@ function wrk(url: string, connections: number, body: string, secret: string | nu
   }
 }
 
+/** A wrk row and the share of a CPU the process `pid` used meanwhile (1 = one whole CPU). */
+function wrkWithCpu(pid: number, ...args: Parameters<typeof wrk>): { r: WrkResult; cpu: number } {
+  const c0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  const r = wrk(...args);
+  return { r, cpu: (cpuSeconds(pid) - c0) / ((performance.now() - t0) / 1000) };
+}
+
+/** CPU time per request of a row, in µs, from wrkWithCpu's share. */
+const perRequest = (cpu: number, r: WrkResult) => Math.round((cpu * SECONDS * 1e6) / Math.max(1, r.requests));
+
 /** Sequential streamed requests over one kept-alive connection: time to the first content event and to the end, p50. */
 async function sequentialStreams(url: string, body: string, secret: string | null, n: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -279,10 +290,8 @@ export async function benchGateway() {
   const bare: Bare[] = [];
   /** The bare proxy's row, taken right after the gateway's with the same load, beside the engine's (d) and the gateway's req/s. */
   const proxyRow = (run: string, c: number, body: string, d: WrkResult, gateway: number) => {
-    const c0 = cpuSeconds(proxy.pid);
-    const t0 = performance.now();
-    const p = wrk(proxyUrl, c, body, null);
-    bare.push({ run, c, d, p, cpu: (cpuSeconds(proxy.pid) - c0) / ((performance.now() - t0) / 1000), gateway });
+    const { r: p, cpu } = wrkWithCpu(proxy.pid, proxyUrl, c, body, null);
+    bare.push({ run, c, d, p, cpu, gateway });
   };
   await new Promise((r) => setTimeout(r, 500));
   const gpid = listenerPid(gatewayPort);
@@ -309,7 +318,7 @@ export async function benchGateway() {
       "added p90 ms": f1(g.p90 - d.p90),
       "added p99 ms": f1(g.p99 - d.p99),
       "gateway CPU %": Math.round(cpu * 100),
-      "CPU µs/req": Math.round((cpu * SECONDS * 1e6) / Math.max(1, g.requests)),
+      "CPU µs/req": perRequest(cpu, g),
       errors: g.errors,
       // Requests admitted against leases (no database round trip before the engine), the rest one by one.
       "leased %": Number.isFinite(leased) ? Math.round(leased * 100) : "-",
@@ -318,10 +327,7 @@ export async function benchGateway() {
   const gatewayBase = `http://127.0.0.1:${gatewayPort}`;
   const measure = async (url: string, c: number, body: string, secret: string) => {
     const a0 = await admissions(gatewayBase);
-    const c0 = cpuSeconds(gpid);
-    const t0 = performance.now();
-    const r = wrk(url, c, body, secret);
-    const cpu = (cpuSeconds(gpid) - c0) / ((performance.now() - t0) / 1000);
+    const { r, cpu } = wrkWithCpu(gpid, url, c, body, secret);
     const a1 = await admissions(gatewayBase);
     const leased = (a1.lease - a0.lease) / (a1.lease - a0.lease + a1.database - a0.database);
     return { r, cpu, leased };
@@ -334,7 +340,7 @@ export async function benchGateway() {
     const { r: g, cpu, leased } = await measure(`${gatewayUrl}/chat/completions`, c, chat, far.secret);
     row("chat, far from limits", c, d, g, cpu, leased);
     proxyRow("chat", c, direct, d, g.rps);
-    if (other) compared.push({ c, d, p: other.row(c, direct), gateway: g, gatewayCpu: cpu });
+    if (other) compared.push({ c, d, p: other.row(c), gateway: g, gatewayCpu: cpu });
     if (c === 1 && cores > 1 && hasTaskset) crossing = await measureCrossing(d, direct);
   }
   if (other) await stop(other.proc);
@@ -423,12 +429,7 @@ async function startPortkey(port: number, enginePort: number) {
   wrk(url, 16, body, null, Math.max(2, Math.round(WARMUP * 0.7)), headers);
   return {
     proc,
-    row(c: number, _direct: string): { r: WrkResult; cpu: number } {
-      const c0 = cpuSeconds(pid);
-      const t0 = performance.now();
-      const r = wrk(url, c, body, null, SECONDS, headers);
-      return { r, cpu: (cpuSeconds(pid) - c0) / ((performance.now() - t0) / 1000) };
-    },
+    row: (c: number) => wrkWithCpu(pid, url, c, body, null, SECONDS, headers),
   };
 }
 
@@ -443,7 +444,6 @@ interface Compared {
 function printCompared(compared: Compared[]) {
   if (compared.length === 0) return;
   console.log(`\nPortkey's AI Gateway (${PORTKEY}; no limits or billing) on the gateway's CPU, each row right after the proxy's:`);
-  const perRequest = (cpu: number, r: WrkResult) => Math.round((cpu * SECONDS * 1e6) / Math.max(1, r.requests));
   console.table(
     compared.map(({ c, d, p, gateway, gatewayCpu }) => ({
       connections: c,
@@ -519,7 +519,7 @@ function printBare(bare: Bare[]) {
       "proxy req/s": Math.round(p.rps),
       "added p50 ms": f1(p.p50 - d.p50),
       "added p99 ms": f1(p.p99 - d.p99),
-      "proxy CPU µs/req": Math.round((cpu * SECONDS * 1e6) / Math.max(1, p.requests)),
+      "proxy CPU µs/req": perRequest(cpu, p),
       "gateway req/s (far)": Math.round(gateway),
       "proxy/engine": d.rps > 0 ? (p.rps / d.rps).toFixed(2) : "-",
       "gateway/proxy": p.rps > 0 ? (gateway / p.rps).toFixed(2) : "-",
