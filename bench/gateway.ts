@@ -12,8 +12,11 @@
  * (default postgres://postgres@127.0.0.1:5432/test). BENCH_SECONDS sets the
  * length of each load row (default 5), BENCH_WARMUP the load before the first (15); with BENCH_CPU_PROF_DIR the gateway
  * writes a CPU profile (node --cpu-prof) into that folder when it stops;
- * BENCH_ONLY=far runs only the non-streamed rows far from the limits.
- * Each row says how much of CPU 0 and CPU 1 the host took while it ran (steal time, on a virtual machine).
+ * BENCH_CPU_PROF_INTERVAL sets its sampling interval in µs (1000); BENCH_NODE_ARGS adds options to the gateway's node;
+ * BENCH_ONLY=far runs only the non-streamed rows far from the limits; BENCH_PORTKEY (the path of Portkey's
+ * start script) adds that gateway's rows beside them.
+ * Each row says how much of CPU 0 and CPU 1 the host took while it ran (steal time, on a virtual machine), and a
+ * line after the tables what one round trip between the two CPUs costs.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -256,7 +259,7 @@ export async function benchGateway() {
   const startCommand = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts.start as string;
   // The engine (and the scratch database) go away even when the gateway does not start.
   const gateway = await start(
-    // With BENCH_CPU_PROF_DIR, what npm start runs, with node writing a CPU profile there at exit.
+    // With BENCH_CPU_PROF_DIR or BENCH_NODE_ARGS, what npm start runs, with those options to node (a CPU profile written there at exit).
     pin(0, profileDir || nodeArgs ? ["sh", "-c", `node scripts/ensure-build.mjs && NODE_ENV=production exec node ${nodeArgs} ${profileDir ? `--cpu-prof --cpu-prof-interval=${process.env.BENCH_CPU_PROF_INTERVAL ?? 1000} --cpu-prof-dir=${profileDir}` : ""} dist/server.js`] : ["npm", "start", "--silent"]),
     {
       DATABASE_URL: db.url,
@@ -285,8 +288,16 @@ export async function benchGateway() {
     throw err;
   });
   const proxyUrl = `http://127.0.0.1:${proxyPort}/v1/chat/completions`;
-  // Optional: another gateway, for the issue's "× that gateway" (see README).
-  const other = PORTKEY ? await startPortkey(proxyPort + 1, enginePort) : null;
+  // Optional: another gateway, side by side (see README).
+  const other = PORTKEY
+    ? await startPortkey(proxyPort + 1, enginePort).catch(async (err: unknown) => {
+        await stop(proxy);
+        await stop(gateway);
+        await stop(engine);
+        await db.close();
+        throw err;
+      })
+    : null;
   const bare: Bare[] = [];
   /** The bare proxy's row, taken right after the gateway's with the same load, beside the engine's (d) and the gateway's req/s. */
   const proxyRow = (run: string, c: number, body: string, d: WrkResult, gateway: number) => {
@@ -341,7 +352,7 @@ export async function benchGateway() {
     row("chat, far from limits", c, d, g, cpu, leased);
     proxyRow("chat", c, direct, d, g.rps);
     if (other) compared.push({ c, d, p: other.row(c), gateway: g, gatewayCpu: cpu });
-    if (c === 1 && cores > 1 && hasTaskset) crossing = await measureCrossing(d, direct);
+    if (c === 1 && cores > 1 && hasTaskset) crossing = await measureCrossing(proxyPort + 2, d, direct);
   }
   if (other) await stop(other.proc);
   if (ONLY_FAR) {
@@ -472,8 +483,7 @@ interface Crossing {
  * "engine" figures of every row) and once, as a second engine, on the gateway's CPU. Taken right after the
  * 1-connection rows, while the gateway idles.
  */
-async function measureCrossing(sameCpu: WrkResult, body: string): Promise<Crossing> {
-  const port = 40_000 + Math.floor(Math.random() * 20_000);
+async function measureCrossing(port: number, sameCpu: WrkResult, body: string): Promise<Crossing> {
   const second = await start(pin(0, ["node", "bench/support/engine.mjs", String(port)]), {}, /engine listening/);
   try {
     wrk(`http://127.0.0.1:${port}/v1/chat/completions`, 1, body, null, 2);
