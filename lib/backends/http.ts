@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import { Agent, type Dispatcher, fetch as undiciFetch, request } from "undici";
+import { type CallSignal, abortSignalOf } from "./signal";
 import type { BackendConfig } from "./types";
 
 /*
@@ -54,7 +55,7 @@ export async function backendFetch(
     method?: string;
     headers?: Record<string, string>;
     body?: string | FormData;
-    signal?: AbortSignal;
+    signal?: CallSignal;
     fromRoot?: boolean;
     /** The answer is read whole (a JSON answer, not a stream): its bytes are collected as they come, with no stream object. */
     buffered?: boolean;
@@ -78,8 +79,8 @@ export async function backendFetch(
       res = await dispatchBuffered(agentFor(backend), { origin: split.origin, path: split.path + path, method, headers, body }, init.signal);
     } else {
       const r = split
-        ? await agentFor(backend).request({ origin: split.origin, path: split.path + path, method, headers, body, signal: init.signal })
-        : await request(joinUrl(base, path), { method, headers, body, signal: init.signal, dispatcher: agentFor(backend) });
+        ? await agentFor(backend).request({ origin: split.origin, path: split.path + path, method, headers, body, signal: abortSignalOf(init.signal) })
+        : await request(joinUrl(base, path), { method, headers, body, signal: abortSignalOf(init.signal), dispatcher: agentFor(backend) });
       res = new UpstreamResponse(r.statusCode, r.headers, r.body);
     }
   } catch (err) {
@@ -159,7 +160,7 @@ class BufferedBody {
 }
 
 /** One call whose answer is read whole: resolves with its status and headers, its body collected as it comes. */
-function dispatchBuffered(agent: Agent, options: Dispatcher.DispatchOptions, signal?: AbortSignal): Promise<UpstreamResponse> {
+function dispatchBuffered(agent: Agent, options: Dispatcher.DispatchOptions, signal?: CallSignal): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason ?? new DOMException("This operation was aborted", "AbortError"));
@@ -168,7 +169,7 @@ function dispatchBuffered(agent: Agent, options: Dispatcher.DispatchOptions, sig
     const body = new BufferedBody();
     let controller: Dispatcher.DispatchController | null = null;
     let answered = false;
-    const onAbort = () => controller?.abort(signal!.reason ?? new DOMException("This operation was aborted", "AbortError"));
+    const onAbort = () => controller?.abort((signal!.reason as Error | undefined) ?? new DOMException("This operation was aborted", "AbortError"));
     signal?.addEventListener("abort", onAbort, { once: true });
     const finished = () => signal?.removeEventListener("abort", onAbort);
     agent.dispatch(options, {
@@ -359,7 +360,7 @@ export function bodyReader(res: Response): BodyReader {
  * make the gateway fetch anything else. Null when it is not there or is
  * larger than `maxBytes` (read no further than that).
  */
-export async function fetchBackendFile(backend: BackendConfig, url: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array | null> {
+export async function fetchBackendFile(backend: BackendConfig, url: string, maxBytes: number, signal?: CallSignal): Promise<Uint8Array | null> {
   let target: URL;
   try {
     target = new URL(url, backend.baseUrl);
@@ -369,7 +370,7 @@ export async function fetchBackendFile(backend: BackendConfig, url: string, maxB
   if (target.origin !== new URL(backend.baseUrl).origin) return null;
   const res = await undiciFetch(target, {
     headers: backend.apiKey ? { authorization: `Bearer ${backend.apiKey}` } : {},
-    signal,
+    signal: abortSignalOf(signal),
     dispatcher: agentFor(backend),
   });
   const declared = Number(res.headers.get("content-length") ?? "NaN");

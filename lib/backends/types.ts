@@ -1,4 +1,5 @@
 import type { Backend } from "@/db/schema";
+import type { CallSignal } from "./signal";
 
 /** What routing needs to know of a backend: its row without secrets leaking further than the adapter. */
 export type BackendConfig = Pick<Backend, "id" | "name" | "engine" | "baseUrl" | "apiKey" | "machineName" | "enabled" | "timeoutMs">;
@@ -10,7 +11,8 @@ export interface UpstreamCall {
   /** JSON body, already with the engine's model name; or multipart form data. */
   body: Record<string, unknown> | FormData;
   stream: boolean;
-  signal: AbortSignal;
+  /** Aborts when the call is no longer wanted (the client went away). */
+  signal: CallSignal;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from "node:crypto";
 import type { LlamaGrammar } from "node-llama-cpp";
+import { abortSignalOf } from "../backends/signal";
 import { type EngineAdapter, UpstreamUnavailable } from "../backends/types";
 import { checkModelsDir } from "./files";
 import { type Generation, type Sampling, contextExceeded, generate } from "./generate";
@@ -216,11 +217,12 @@ export function createEmbeddedAdapter(engine: () => EngineManager = getEngine): 
     async call(_backend, call) {
       if (call.body instanceof FormData) return errorJson(400, "The embedded engine does not accept file uploads");
       const body = call.body;
+      const signal = abortSignalOf(call.signal);
       try {
-        if (call.path === "/chat/completions") return await completeOrStream(engine(), "chat", body, call.stream, call.signal);
-        if (call.path === "/completions") return await completeOrStream(engine(), "text", body, call.stream, call.signal);
-        if (call.path === "/embeddings") return await embed(engine(), body, call.signal);
-        if (call.path === "/audio/speech") return await serveSpeech(body, call.signal);
+        if (call.path === "/chat/completions") return await completeOrStream(engine(), "chat", body, call.stream, signal);
+        if (call.path === "/completions") return await completeOrStream(engine(), "text", body, call.stream, signal);
+        if (call.path === "/embeddings") return await embed(engine(), body, signal);
+        if (call.path === "/audio/speech") return await serveSpeech(body, signal);
         return errorJson(400, `The embedded engine does not support ${call.path}`, "unsupported_endpoint");
       } catch (err) {
         if (call.signal.aborted) throw err;

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Capability } from "../models/capabilities";
 import type { Target } from "../backends/router";
+import type { CallSignal } from "../backends/signal";
 import type { PriceBook } from "../billing/prices";
 import type { AuthenticatedKey } from "../keys/cache";
 import type { Catalogue, CatalogueModel } from "./catalogue";
@@ -106,7 +107,7 @@ export interface ReplyContext {
   model: CatalogueModel;
   settings: GatewaySettings;
   /** Aborts when the client goes away. */
-  signal: AbortSignal;
+  signal: CallSignal;
 }
 
 /**

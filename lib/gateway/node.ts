@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { ClientGone } from "../backends/signal";
 import type { ApiRequest, GatewayReply } from "./wire";
 
 /** How long a connection answered before its upload ended keeps reading (and dropping) the rest. */
@@ -65,26 +66,24 @@ function closeLingering(req: IncomingMessage): void {
  */
 class NodeRequest implements ApiRequest {
   readonly method: string;
-  readonly url: string;
   readonly pathname: string;
-  readonly signal: AbortSignal;
+  readonly signal = new ClientGone();
   readonly headers: { get(name: string): string | null };
   private stream: ReadableStream<Uint8Array> | null | undefined;
+  private href: string | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
     res: ServerResponse,
   ) {
     // Throws on a Host header no URL can hold.
-    const url = new URL(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`);
-    this.url = url.href;
-    this.pathname = url.pathname;
+    const target = requestTarget(req.headers.host ?? "localhost", req.url ?? "/");
+    this.pathname = target.pathname;
+    this.href = target.href;
     this.method = req.method ?? "GET";
-    const controller = new AbortController();
     res.on("close", () => {
-      if (!res.writableFinished) controller.abort();
+      if (!res.writableFinished) this.signal.abort();
     });
-    this.signal = controller.signal;
     const raw = req.headers;
     this.headers = {
       get(name) {
@@ -92,6 +91,12 @@ class NodeRequest implements ApiRequest {
         return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
       },
     };
+  }
+
+  /** The whole URL, built only for a part that reads it (a list's query string). */
+  get url(): string {
+    this.href ??= new URL(`http://${this.req.headers.host ?? "localhost"}${this.req.url ?? "/"}`).href;
+    return this.href;
   }
 
   private get hasBody(): boolean {
@@ -137,6 +142,28 @@ class NodeRequest implements ApiRequest {
       req.once("close", onClose);
     });
   }
+}
+
+/**
+ * A Host header of a name (its last label not a number, no IDNA label) or a dotted IPv4 address, with an optional
+ * port, and a path of plain segments (no dot segment, no percent-escape, no character the URL parser would
+ * escape): the URL parser would accept the host and give the path back unchanged.
+ */
+const PLAIN_HOST =
+  /^(?!.*xn--)(([A-Za-z0-9-]+\.)*[A-Za-z][A-Za-z0-9-]*|(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(:(6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|\d{1,4}))?$/i;
+const PLAIN_PATH = /^(\/[A-Za-z0-9_~-]+(\.[A-Za-z0-9_~-]+)*)+\/?(\?[A-Za-z0-9_~.=&+,:@!$()*/-]*)?$/;
+
+/**
+ * A request's path as the URL parser reads it, and its whole URL when it took the parser to read it; throws on a
+ * Host header no URL can hold. Most requests (a plain host and path) are read without the parser.
+ */
+export function requestTarget(host: string, target: string): { pathname: string; href?: string } {
+  if (PLAIN_HOST.test(host) && PLAIN_PATH.test(target)) {
+    const q = target.indexOf("?");
+    return { pathname: q < 0 ? target : target.slice(0, q) };
+  }
+  const url = new URL(`http://${host}${target}`);
+  return { pathname: url.pathname, href: url.href };
 }
 
 /** Resolves when the client has taken what was written, or is gone. */

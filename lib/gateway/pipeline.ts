@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Capability } from "../models/capabilities";
 import type { BackendRouter, Dispatched, Target } from "../backends/router";
+import type { CallSignal } from "../backends/signal";
 import type { PriceBook } from "../billing/prices";
 import { AppError, toAppError } from "../errors";
 import { type AuthenticatedKey, accountSuspended, authenticateSecret } from "../keys/cache";
@@ -301,7 +302,7 @@ export class Gateway {
    * Send the call to one of the model's backends. 503 when none is available;
    * the chosen backend is named in the `backend` header.
    */
-  private async dispatch(ctx: RequestContext, model: CatalogueModel, build: (t: Target) => BackendCall, signal: AbortSignal): Promise<Dispatched> {
+  private async dispatch(ctx: RequestContext, model: CatalogueModel, build: (t: Target) => BackendCall, signal: CallSignal): Promise<Dispatched> {
     let dispatched: Dispatched | null;
     try {
       dispatched = await this.options.router.dispatch(model.targets, (t) => {
@@ -328,7 +329,7 @@ export class Gateway {
 }
 
 /** A controller that aborts with `signal`, and can be aborted on its own. */
-function linkedController(signal: AbortSignal): AbortController {
+function linkedController(signal: CallSignal): AbortController {
   const controller = new AbortController();
   if (signal.aborted) controller.abort();
   else signal.addEventListener("abort", () => controller.abort(), { once: true });

@@ -7,6 +7,8 @@
  * need (on Node 20 each of those costs more than the rest of a request's work).
  */
 
+import type { CallSignal } from "../backends/signal";
+
 /** The parts of a request the pipeline reads. */
 export interface ApiRequest {
   readonly method: string;
@@ -16,7 +18,7 @@ export interface ApiRequest {
   readonly pathname?: string;
   readonly headers: { get(name: string): string | null };
   /** Aborts when the client goes away. */
-  readonly signal: AbortSignal;
+  readonly signal: CallSignal;
   readonly body: ReadableStream<Uint8Array> | null;
   /** The whole body when it is at most `limit` bytes (else a 413), read without a Web stream where the carrier can. */
   bytes?(limit: number, tooLarge: () => Error): Promise<Uint8Array>;
