@@ -77,7 +77,7 @@ class NodeRequest implements ApiRequest {
     res: ServerResponse,
   ) {
     // Throws on a Host header no URL can hold.
-    const target = requestTarget(req.headers.host ?? "localhost", req.url ?? "/");
+    const target = requestTarget(req.headers.host, req.url);
     this.pathname = target.pathname;
     this.href = target.href;
     this.method = req.method ?? "GET";
@@ -95,7 +95,7 @@ class NodeRequest implements ApiRequest {
 
   /** The whole URL, built only for a part that reads it (a list's query string). */
   get url(): string {
-    this.href ??= new URL(`http://${this.req.headers.host ?? "localhost"}${this.req.url ?? "/"}`).href;
+    this.href ??= parseTarget(this.req.headers.host, this.req.url).href;
     return this.href;
   }
 
@@ -157,13 +157,18 @@ const PLAIN_PATH = /^(\/[A-Za-z0-9_~-]+(\.[A-Za-z0-9_~-]+)*)+\/?(\?[A-Za-z0-9_~.
  * A request's path as the URL parser reads it, and its whole URL when it took the parser to read it; throws on a
  * Host header no URL can hold. Most requests (a plain host and path) are read without the parser.
  */
-export function requestTarget(host: string, target: string): { pathname: string; href?: string } {
+export function requestTarget(host = "localhost", target = "/"): { pathname: string; href?: string } {
   if (PLAIN_HOST.test(host) && PLAIN_PATH.test(target)) {
     const q = target.indexOf("?");
     return { pathname: q < 0 ? target : target.slice(0, q) };
   }
-  const url = new URL(`http://${host}${target}`);
+  const url = parseTarget(host, target);
   return { pathname: url.pathname, href: url.href };
+}
+
+/** The request's whole URL, by the URL parser (a request without a Host header is taken as one to localhost). */
+function parseTarget(host = "localhost", target = "/"): URL {
+  return new URL(`http://${host}${target}`);
 }
 
 /** Resolves when the client has taken what was written, or is gone. */
