@@ -14,7 +14,8 @@
  * writes a CPU profile (node --cpu-prof) into that folder when it stops;
  * BENCH_CPU_PROF_INTERVAL sets its sampling interval in µs (1000); BENCH_NODE_ARGS adds options to the gateway's node;
  * BENCH_ONLY=far runs only the non-streamed rows far from the limits; BENCH_PORTKEY (the path of Portkey's
- * start script) adds that gateway's rows beside them.
+ * start script) adds that gateway's rows beside them; BENCH_ROUNDS (3) sets how many alternating rounds each far row
+ * is the median of.
  * Each row says how much of CPU 0 and CPU 1 the host took while it ran (steal time, on a virtual machine), and a
  * line after the tables what one round trip between the two CPUs costs.
  */
@@ -36,6 +37,12 @@ const SEQUENTIAL_STREAMS = Number(process.env.BENCH_STREAMS ?? 300);
  * requests (a short warm-up measures the compiler too): the rows are meant to show a gateway that has run a while.
  */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 15);
+/**
+ * Rounds of the far rows: each round takes the engine's, the gateway's, the proxy's (and Portkey's) row in turn,
+ * and each figure printed is the median of the rounds. A machine whose speed drifts from minute to minute moves
+ * every process of a round alike, so medians of alternating rounds are what the ratios between them are read from.
+ */
+const ROUNDS = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 3)));
 /** BENCH_ONLY=far: only the non-streamed rows far from the limits (to profile or compare one change quickly). */
 const ONLY_FAR = process.env.BENCH_ONLY === "far";
 const TOKENS = 16;
@@ -141,12 +148,16 @@ function stealSince(from: { total: number; steal: number }[]): string {
 interface WrkResult {
   /** The share of CPU 0's and CPU 1's time the host took during the row (see cpuClocks), "%/%". */
   steal: string;
+  /** CPU time per request of the measured process, in µs (wrkWithCpu). */
+  cpuUs?: number;
   rps: number;
   p50: number;
   p90: number;
   p99: number;
   requests: number;
   errors: number;
+  /** Each round's req/s, when the row is the median of several (medianOf). */
+  rounds?: number[];
 }
 
 function wrk(url: string, connections: number, body: string, secret: string | null, seconds = SECONDS, extra: Record<string, string> = {}): WrkResult {
@@ -185,11 +196,51 @@ function wrkWithCpu(pid: number, ...args: Parameters<typeof wrk>): { r: WrkResul
   const c0 = cpuSeconds(pid);
   const t0 = performance.now();
   const r = wrk(...args);
-  return { r, cpu: (cpuSeconds(pid) - c0) / ((performance.now() - t0) / 1000) };
+  const used = cpuSeconds(pid) - c0;
+  r.cpuUs = (used * 1e6) / Math.max(1, r.requests);
+  return { r, cpu: used / ((performance.now() - t0) / 1000) };
 }
 
-/** CPU time per request of a row, in µs, from wrkWithCpu's share. */
-const perRequest = (cpu: number, r: WrkResult) => Math.round((cpu * SECONDS * 1e6) / Math.max(1, r.requests));
+/** CPU time per request of a row, in µs (wrkWithCpu's, or else from its share of a CPU). */
+const perRequest = (cpu: number, r: WrkResult) => Math.round(r.cpuUs ?? (cpu * SECONDS * 1e6) / Math.max(1, r.requests));
+
+const median = (values: number[]) => {
+  const v = [...values].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+};
+
+/** Rounds of one row as one: each figure the median of the rounds (errors summed), with the rounds' req/s kept. */
+function medianOf(rounds: { r: WrkResult; cpu: number }[]): { r: WrkResult; cpu: number } {
+  if (rounds.length === 1) return rounds[0]!;
+  const of = (f: (r: WrkResult) => number) => median(rounds.map((x) => f(x.r)));
+  const steals = [...new Set(rounds.map((x) => x.r.steal))];
+  return {
+    r: {
+      steal: steals.join(" "),
+      rps: of((r) => r.rps),
+      p50: of((r) => r.p50),
+      p90: of((r) => r.p90),
+      p99: of((r) => r.p99),
+      requests: of((r) => r.requests),
+      errors: rounds.reduce((s, x) => s + x.r.errors, 0),
+      cpuUs: of((r) => r.cpuUs ?? 0),
+      rounds: rounds.map((x) => x.r.rps),
+    },
+    cpu: median(rounds.map((x) => x.cpu)),
+  };
+}
+
+/** How the far rows were taken, for the headings. */
+const roundsNote = () =>
+  ROUNDS > 1 ? `; each far row (and its proxy and Portkey rows) the median of ${ROUNDS} rounds taking engine, gateway, proxy and Portkey in turn` : "";
+
+/** The lowest and highest of the rounds' values, "a–b" (one round: its value). */
+const spread = (values: number[], digits = 0) => {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo === hi ? lo.toFixed(digits) : `${lo.toFixed(digits)}–${hi.toFixed(digits)}`;
+};
 
 /** Sequential streamed requests over one kept-alive connection: time to the first content event and to the end, p50. */
 async function sequentialStreams(url: string, body: string, secret: string | null, n: number) {
@@ -333,6 +384,7 @@ export async function benchGateway() {
       errors: g.errors,
       // Requests admitted against leases (no database round trip before the engine), the rest one by one.
       "leased %": Number.isFinite(leased) ? Math.round(leased * 100) : "-",
+      ...(g.rounds ? { "req/s of the rounds": spread(g.rounds) } : {}),
       "host steal % CPU 0/1": g.steal,
     });
   const gatewayBase = `http://127.0.0.1:${gatewayPort}`;
@@ -347,11 +399,20 @@ export async function benchGateway() {
   let crossing: Crossing | null = null;
   const compared: Compared[] = [];
   for (const c of [1, 16, 64]) {
-    const d = wrk(`${engineUrl}/chat/completions`, c, direct, null);
-    const { r: g, cpu, leased } = await measure(`${gatewayUrl}/chat/completions`, c, chat, far.secret);
-    row("chat, far from limits", c, d, g, cpu, leased);
-    proxyRow("chat", c, direct, d, g.rps);
-    if (other) compared.push({ c, d, p: other.row(c), gateway: g, gatewayCpu: cpu });
+    // ROUNDS rounds of engine, gateway, proxy (and Portkey) in turn; the rows print their medians.
+    const rounds: { d: { r: WrkResult; cpu: number }; g: { r: WrkResult; cpu: number }; leased: number; p: { r: WrkResult; cpu: number }; o: { r: WrkResult; cpu: number } | null }[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const d = { r: wrk(`${engineUrl}/chat/completions`, c, direct, null), cpu: 0 };
+      const { r, cpu, leased } = await measure(`${gatewayUrl}/chat/completions`, c, chat, far.secret);
+      const p = wrkWithCpu(proxy.pid, proxyUrl, c, direct, null);
+      rounds.push({ d, g: { r, cpu }, leased, p, o: other ? other.row(c) : null });
+    }
+    const d = medianOf(rounds.map((x) => x.d)).r;
+    const { r: g, cpu } = medianOf(rounds.map((x) => x.g));
+    row("chat, far from limits", c, d, g, cpu, median(rounds.map((x) => x.leased)));
+    const p = medianOf(rounds.map((x) => x.p));
+    bare.push({ run: "chat", c, d, p: p.r, cpu: p.cpu, gateway: g.rps, ratios: ROUNDS > 1 ? rounds.map((x) => x.g.r.rps / x.p.r.rps) : undefined });
+    if (other) compared.push({ c, d, p: medianOf(rounds.map((x) => x.o!)), gateway: g, gatewayCpu: cpu, ratios: ROUNDS > 1 ? rounds.map((x) => x.g.r.rps / x.o!.r.rps) : undefined });
     if (c === 1 && cores > 1 && hasTaskset) crossing = await measureCrossing(proxyPort + 2, d, direct);
   }
   if (other) await stop(other.proc);
@@ -360,7 +421,7 @@ export async function benchGateway() {
     await stop(gateway);
     await stop(engine);
     await closeDatabase();
-    console.log(`\nGateway, far from limits only (BENCH_ONLY=far), ${SECONDS} s per row after ${WARMUP} s of warm-up:`);
+    console.log(`\nGateway, far from limits only (BENCH_ONLY=far), ${SECONDS} s per row after ${WARMUP} s of warm-up${roundsNote()}:`);
     console.log(stealLine(runClocks));
     console.table(rows);
     printBare(bare);
@@ -405,7 +466,7 @@ export async function benchGateway() {
   await closeDatabase();
 
   console.log(
-    `\nGateway: chat completions of ${TOKENS} output tokens, ${SECONDS} s per row (wrk) after ${WARMUP} s of warm-up, against a fake engine directly and through the gateway\n` +
+    `\nGateway: chat completions of ${TOKENS} output tokens, ${SECONDS} s per row (wrk) after ${WARMUP} s of warm-up${roundsNote()}, against a fake engine directly and through the gateway\n` +
       `(${startCommand.replace(/\s+/g, " ")}; API only; auth, limits and billing on; Postgres ${db.url.replace(/\/\/[^@]*@/, "//")}).\n` +
       `Gateway on CPU 0, engine + wrk + this script on CPU 1 (${hasTaskset && cores > 1 ? "taskset" : "not pinned: no taskset or one CPU"}); ${os.cpus()[0]?.model ?? "?"}, ${cores} CPUs, Node ${process.version}.`,
   );
@@ -450,13 +511,15 @@ interface Compared {
   p: { r: WrkResult; cpu: number };
   gateway: WrkResult;
   gatewayCpu: number;
+  /** llmaas/Portkey req/s of each round, when the row is the median of several. */
+  ratios?: number[];
 }
 
 function printCompared(compared: Compared[]) {
   if (compared.length === 0) return;
   console.log(`\nPortkey's AI Gateway (${PORTKEY}; no limits or billing) on the gateway's CPU, each row right after the proxy's:`);
   console.table(
-    compared.map(({ c, d, p, gateway, gatewayCpu }) => ({
+    compared.map(({ c, d, p, gateway, gatewayCpu, ratios }) => ({
       connections: c,
       "engine req/s": Math.round(d.rps),
       "Portkey req/s": Math.round(p.r.rps),
@@ -467,6 +530,7 @@ function printCompared(compared: Compared[]) {
       "llmaas req/s (far)": Math.round(gateway.rps),
       "llmaas CPU µs/req": perRequest(gatewayCpu, gateway),
       "llmaas/Portkey": p.r.rps > 0 ? (gateway.rps / p.r.rps).toFixed(2) : "-",
+      ...(ratios ? { "llmaas/Portkey of the rounds": spread(ratios, 2) } : {}),
       "host steal % CPU 0/1": p.r.steal,
     })),
   );
@@ -517,12 +581,14 @@ interface Bare {
   p: WrkResult;
   cpu: number;
   gateway: number;
+  /** gateway/proxy req/s of each round, when the row is the median of several. */
+  ratios?: number[];
 }
 
 function printBare(bare: Bare[]) {
   console.log("\nA bare Node pass-through proxy (bench/support/proxy.mjs: no parsing, auth, limits or billing) on the gateway's CPU, each row right after the gateway's, for scale:");
   console.table(
-    bare.map(({ run, c, d, p, cpu, gateway }) => ({
+    bare.map(({ run, c, d, p, cpu, gateway, ratios }) => ({
       run,
       connections: c,
       "engine req/s": Math.round(d.rps),
@@ -533,6 +599,7 @@ function printBare(bare: Bare[]) {
       "gateway req/s (far)": Math.round(gateway),
       "proxy/engine": d.rps > 0 ? (p.rps / d.rps).toFixed(2) : "-",
       "gateway/proxy": p.rps > 0 ? (gateway / p.rps).toFixed(2) : "-",
+      ...(ratios ? { "gateway/proxy of the rounds": spread(ratios, 2) } : {}),
       "host steal % CPU 0/1": p.steal,
     })),
   );
