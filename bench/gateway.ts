@@ -191,8 +191,14 @@ function wrk(url: string, connections: number, body: string, secret: string | nu
   }
 }
 
+/** A wrk row and the share of a CPU the measured process used meanwhile (1 = one whole CPU; 0 when none was measured). */
+interface Measured {
+  r: WrkResult;
+  cpu: number;
+}
+
 /** A wrk row and the share of a CPU the process `pid` used meanwhile (1 = one whole CPU). */
-function wrkWithCpu(pid: number, ...args: Parameters<typeof wrk>): { r: WrkResult; cpu: number } {
+function wrkWithCpu(pid: number, ...args: Parameters<typeof wrk>): Measured {
   const c0 = cpuSeconds(pid);
   const t0 = performance.now();
   const r = wrk(...args);
@@ -211,7 +217,7 @@ const median = (values: number[]) => {
 };
 
 /** Rounds of one row as one: each figure the median of the rounds (errors summed), with the rounds' req/s kept. */
-function medianOf(rounds: { r: WrkResult; cpu: number }[]): { r: WrkResult; cpu: number } {
+function medianOf(rounds: Measured[]): Measured {
   if (rounds.length === 1) return rounds[0]!;
   const of = (f: (r: WrkResult) => number) => median(rounds.map((x) => f(x.r)));
   const steals = [...new Set(rounds.map((x) => x.r.steal))];
@@ -224,7 +230,7 @@ function medianOf(rounds: { r: WrkResult; cpu: number }[]): { r: WrkResult; cpu:
       p99: of((r) => r.p99),
       requests: of((r) => r.requests),
       errors: rounds.reduce((s, x) => s + x.r.errors, 0),
-      cpuUs: of((r) => r.cpuUs ?? 0),
+      cpuUs: rounds.every((x) => x.r.cpuUs !== undefined) ? of((r) => r.cpuUs!) : undefined,
       rounds: rounds.map((x) => x.r.rps),
     },
     cpu: median(rounds.map((x) => x.cpu)),
@@ -400,7 +406,7 @@ export async function benchGateway() {
   const compared: Compared[] = [];
   for (const c of [1, 16, 64]) {
     // ROUNDS rounds of engine, gateway, proxy (and Portkey) in turn; the rows print their medians.
-    const rounds: { d: { r: WrkResult; cpu: number }; g: { r: WrkResult; cpu: number }; leased: number; p: { r: WrkResult; cpu: number }; o: { r: WrkResult; cpu: number } | null }[] = [];
+    const rounds: { d: Measured; g: Measured; leased: number; p: Measured; o: Measured | null }[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const d = { r: wrk(`${engineUrl}/chat/completions`, c, direct, null), cpu: 0 };
       const { r, cpu, leased } = await measure(`${gatewayUrl}/chat/completions`, c, chat, far.secret);
@@ -508,7 +514,7 @@ async function startPortkey(port: number, enginePort: number) {
 interface Compared {
   c: number;
   d: WrkResult;
-  p: { r: WrkResult; cpu: number };
+  p: Measured;
   gateway: WrkResult;
   gatewayCpu: number;
   /** llmaas/Portkey req/s of each round, when the row is the median of several. */
